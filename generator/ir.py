@@ -1,0 +1,244 @@
+"""Stage 3's output: the typed intermediate representation every renderer reads.
+
+All names (Python, CLI, env vars, slugs, model classes) are derived here once; renderers and templates
+only lay them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+JsonSchema = dict[str, Any]
+
+
+class Location(str, Enum):
+    PATH = "path"
+    QUERY = "query"
+    HEADER = "header"
+    BODY = "body"
+
+
+class BodyContent(str, Enum):
+    JSON = "json"
+    FORM = "form"
+
+
+class AuthKind(str, Enum):
+    BEARER = "bearer"
+    BASIC = "basic"
+    API_KEY = "api_key"
+    OAUTH2 = "oauth2"
+
+
+class Idempotency(str, Enum):
+    SAFE = "safe"  # reads: retried freely
+    NONE = "none"  # writes with no declared mechanism: never sent twice
+    HEADER = "header"  # a client-chosen key header, the same on every retry
+    UNIQUE_FIELD = "unique_field"  # a unique client-chosen id plus a lookup by it
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A parameter's or field's type, resolved for every consumer at once."""
+
+    python: str  # annotation used in generated code, e.g. "list[BasketItem]"
+    label: str  # human label for docs and CLI help, e.g. "array of BasketItem"
+    cli: str  # how the CLI converts text: string|integer|number|boolean|date|datetime|json
+    model: str | None  # model class name when the type is (or holds) a generated model
+    enum: tuple[Any, ...] = ()
+    enum_descriptions: tuple[str, ...] = ()
+    is_array: bool = False
+
+
+@dataclass(frozen=True)
+class Input:
+    """A credential the user supplies (constructor keyword, CLI option, environment variable)."""
+
+    name: str  # Python keyword
+    option: str  # CLI option without dashes
+    env: str  # environment variable
+    description: str
+    secret: bool
+    example: str | None
+
+
+@dataclass(frozen=True)
+class AuthScheme:
+    name: str
+    kind: AuthKind
+    inputs: tuple[Input, ...]  # bearer: token; basic: username, password; api_key: key; oauth2: token
+    header: str | None = None  # api_key header name
+    prefix: str = ""  # api_key value prefix
+    token_method: str | None = None  # oauth2: the method that issues tokens
+    token_field: str = "access_token"
+    expires_field: str = "expires_in"
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    url: str
+    description: str
+    default: bool
+
+
+@dataclass(frozen=True)
+class EnvironmentFlag:
+    name: str  # Python keyword and CLI option
+    option: str
+    description: str
+    environment: str
+
+
+@dataclass(frozen=True)
+class DefaultHeader:
+    name: str
+    value: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ErrorAnswer:
+    status: int
+    body: Any
+
+
+@dataclass(frozen=True)
+class Errors:
+    schema: JsonSchema
+    model: str
+    message_paths: tuple[str, ...]
+    answers: dict[str, ErrorAnswer]
+    errata: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str  # as written in the spec
+    py_name: str
+    option: str  # CLI option without dashes
+    env: str  # environment variable for secrets (shown for secrets only)
+    location: Location
+    wire: str  # name on the wire (JSON key, query/header/path name)
+    required: bool
+    default: Any
+    has_default: bool
+    const: Any
+    is_const: bool
+    secret: bool
+    description: str
+    schema: JsonSchema
+    type: TypeRef
+    example: Any
+    has_example: bool
+
+
+@dataclass(frozen=True)
+class Header:
+    name: str
+    description: str
+    schema: JsonSchema
+    example: Any
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    description: str
+    schema: JsonSchema | None
+    model: str | None
+    headers: tuple[Header, ...]
+    example: Any
+    has_example: bool
+
+    @property
+    def is_success(self) -> bool:
+        return 200 <= self.status < 300
+
+
+@dataclass(frozen=True)
+class Lookup:
+    method: str  # Python name of the lookup method
+    parameter: str  # Python name of its parameter
+    items: str  # dotted path of the list in the lookup's answer
+    result: str | None  # where a found record goes in the write's answer
+
+
+@dataclass(frozen=True)
+class Safety:
+    kind: Idempotency
+    note: str | None
+    header: str | None = None
+    field: str | None = None  # Python name of the unique parameter
+    lookup: Lookup | None = None
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str  # PascalCase as in OPI
+    py_name: str
+    title: str
+    slug: str
+    description: str
+    group: str
+    http_method: str
+    path: str
+    auth: tuple[tuple[str, ...], ...]  # alternatives of scheme names; () = no auth
+    doc_title: str
+    doc_url: str
+    source: str
+    notes: tuple[str, ...]
+    errata: tuple[str, ...]
+    parameters: tuple[Parameter, ...]
+    body_content: BodyContent | None
+    body_model: str | None
+    responses: tuple[Response, ...]
+    safety: Safety
+    position: int  # 1-based position inside its group
+
+    @property
+    def success(self) -> Response:
+        return next(r for r in self.responses if r.is_success)
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    slug: str
+    description: str
+    position: int
+    methods: tuple[Method, ...]
+
+
+@dataclass(frozen=True)
+class Provider:
+    alias: str
+    title: str
+    description: str
+    docs_url: str
+    credentials: str | None
+    errata: tuple[str, ...]
+    environments: tuple[Environment, ...]
+    environment_flag: EnvironmentFlag | None
+    headers: tuple[DefaultHeader, ...]
+    schemes: tuple[AuthScheme, ...]
+    auth: tuple[tuple[str, ...], ...]
+    errors: Errors
+    schemas: dict[str, JsonSchema]  # every model the package holds, refs as '#/$defs/Name'
+    methods: tuple[Method, ...]
+    groups: tuple[Group, ...]
+    source_file: str  # spec path relative to the repo, for headers
+    spec_hash: str
+
+    @property
+    def default_environment(self) -> Environment:
+        return next(e for e in self.environments if e.default)
+
+    @property
+    def inputs(self) -> tuple[Input, ...]:
+        return tuple(i for s in self.schemes for i in s.inputs)
+
+    def method(self, name: str) -> Method:
+        return next(m for m in self.methods if m.name == name)

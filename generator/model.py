@@ -1,0 +1,219 @@
+"""Stage 3, model: a checked spec document -> the typed IR (`ir.Provider`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from . import ir
+from .load import Document
+from .names import env_var, kebab, slug, snake
+
+_ROLES = {"bearer": ("token",), "basic": ("username", "password"), "api_key": ("key",), "oauth2": ("token",)}
+_SECRET_ROLES = frozenset({"token", "password", "key"})
+_PY_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+
+
+def _defs(schema: Any) -> Any:
+    """Rewrite spec refs ('#/schemas/X') to the JSON Schema '$defs' form the renderers use."""
+    return json.loads(json.dumps(schema).replace('"#/schemas/', '"#/$defs/'))
+
+
+def ref_name(schema: dict[str, Any]) -> str | None:
+    ref = schema.get("$ref")
+    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+
+
+class _Builder:
+    def __init__(self, doc: Document, source_file: str) -> None:
+        self.doc = doc
+        self.data: dict[str, Any] = doc.data
+        self.source_file = source_file
+        self.alias: str = self.data["provider"]["alias"]
+        self.schemas: dict[str, Any] = self.data.get("schemas") or {}
+        self.models: dict[str, Any] = {name: _defs(s) for name, s in self.schemas.items()}
+
+    # --- types ---------------------------------------------------------------------------------------
+    def type_of(self, schema: dict[str, Any], *, accept_dict: bool = True) -> ir.TypeRef:
+        name = ref_name(schema)
+        if name is not None:
+            target = self.schemas[name]
+            if target.get("type") != "object":
+                return self.type_of(target, accept_dict=accept_dict)
+            python = f"{name} | dict[str, Any]" if accept_dict else name
+            return ir.TypeRef(python=python, label=name, cli="json", model=name)
+        kind = schema["type"]
+        if kind == "array":
+            item = self.type_of(schema["items"], accept_dict=accept_dict)
+            inner = f"({item.python})" if " | " in item.python else item.python
+            return ir.TypeRef(python=f"list[{inner}]", label=f"array of {item.label}", cli="json",
+                              model=item.model, is_array=True, enum=item.enum,
+                              enum_descriptions=item.enum_descriptions)
+        if kind == "object":
+            return ir.TypeRef(python="dict[str, Any]", label="object", cli="json", model=None)
+        enum = tuple(schema.get("enum", ()))
+        meanings = tuple(schema.get("x-enum-descriptions", ()))
+        if enum:
+            python = "Literal[" + ", ".join(repr(v) for v in enum) + "]"
+        elif kind == "string" and schema.get("format") == "date":
+            python = "dt.date"
+        elif kind == "string" and schema.get("format") == "date-time":
+            python = "dt.datetime"
+        else:
+            python = _PY_SCALARS[kind]
+        cli = {"date": "date", "date-time": "datetime"}.get(schema.get("format", ""), kind) if kind == "string" else kind
+        label = kind if "format" not in schema else f"{kind} ({schema['format']})"
+        return ir.TypeRef(python=python, label=label, cli=cli, model=None, enum=enum, enum_descriptions=meanings)
+
+    # --- provider pieces -----------------------------------------------------------------------------
+    def environments(self) -> tuple[ir.Environment, ...]:
+        envs = self.data["environments"]
+        default = next((e["name"] for e in envs if e.get("default")), envs[0]["name"])
+        return tuple(
+            ir.Environment(e["name"], e["url"].rstrip("/"), e.get("description", ""), e["name"] == default)
+            for e in envs
+        )
+
+    def schemes(self) -> tuple[ir.AuthScheme, ...]:
+        out = []
+        for name, spec in self.data["auth"]["schemes"].items():
+            inputs = []
+            for role in _ROLES[spec["type"]]:
+                raw = spec[role]
+                py = raw.get("name", role)
+                option = kebab(py)
+                inputs.append(ir.Input(
+                    name=py, option=option, env=env_var(self.alias, option), description=raw["description"],
+                    secret=raw.get("secret", role in _SECRET_ROLES), example=raw.get("example"),
+                ))
+            out.append(ir.AuthScheme(
+                name=name, kind=ir.AuthKind(spec["type"]), inputs=tuple(inputs), header=spec.get("header"),
+                prefix=spec.get("prefix", ""), token_method=spec.get("token_method"),
+                token_field=spec.get("token_field", "access_token"),
+                expires_field=spec.get("expires_field", "expires_in"),
+            ))
+        return tuple(out)
+
+    def errors(self) -> ir.Errors:
+        spec = self.data["errors"]
+        name = ref_name(spec["schema"])
+        if name is None:
+            name = "ErrorBody"
+            self.models[name] = _defs(spec["schema"])
+        answers = {k: ir.ErrorAnswer(v["status"], v["body"]) for k, v in spec["answers"].items()}
+        return ir.Errors(schema=_defs(spec["schema"]), model=name, message_paths=tuple(spec["message"]),
+                         answers=answers, errata=tuple(spec.get("errata", ())))
+
+    # --- methods -------------------------------------------------------------------------------------
+    def parameter(self, raw: dict[str, Any]) -> ir.Parameter:
+        option = raw.get("cli", kebab(raw["name"]))
+        return ir.Parameter(
+            name=raw["name"], py_name=snake(raw["name"]), option=option, env=env_var(self.alias, option),
+            location=ir.Location(raw["in"]), wire=raw.get("field", raw["name"]),
+            required=bool(raw.get("required", False)), default=raw.get("default"), has_default="default" in raw,
+            const=raw.get("const"), is_const="const" in raw, secret=bool(raw.get("secret", False)),
+            description=raw["description"], schema=_defs(raw["schema"]), type=self.type_of(raw["schema"]),
+            example=raw.get("example"), has_example="example" in raw,
+        )
+
+    def body_model(self, method: dict[str, Any], params: tuple[ir.Parameter, ...]) -> str | None:
+        body = method.get("body")
+        if not body:
+            return None
+        fields = [p for p in params if p.location is ir.Location.BODY]
+        schema: dict[str, Any] = {
+            "type": "object",
+            "description": f"Request body of {method['name']}.",
+            "properties": {p.wire: {**p.schema, "description": p.description} if "$ref" not in p.schema
+                           else p.schema for p in fields},
+        }
+        required = [p.wire for p in fields if p.required or p.is_const]
+        if required:
+            schema["required"] = required
+        self.models[body["model"]] = schema
+        return str(body["model"])
+
+    def response(self, method: dict[str, Any], status: str, raw: dict[str, Any]) -> ir.Response:
+        schema = raw.get("schema")
+        model = None
+        if schema is not None:
+            model = ref_name(schema)
+            if model is None and status.startswith("2"):
+                model = f"{method['name']}Response"
+                self.models[model] = _defs(schema)
+        elif not status.startswith("2"):
+            schema = self.data["errors"]["schema"]
+            model = ref_name(schema) or "ErrorBody"
+        headers = tuple(
+            ir.Header(name, h["description"], _defs(h.get("schema", {"type": "string"})), h.get("example"))
+            for name, h in (raw.get("headers") or {}).items()
+        )
+        return ir.Response(
+            status=int(status), description=raw["description"], schema=_defs(schema) if schema else None,
+            model=model, headers=headers, example=raw.get("example"), has_example="example" in raw,
+        )
+
+    def safety(self, method: dict[str, Any], verb: str) -> ir.Safety:
+        spec = method.get("idempotency")
+        if verb == "GET":
+            return ir.Safety(ir.Idempotency.SAFE, None)
+        if spec is None:
+            return ir.Safety(ir.Idempotency.NONE, None)
+        lookup = None
+        if spec.get("lookup"):
+            raw = spec["lookup"]
+            lookup = ir.Lookup(method=snake(raw["method"]), parameter=snake(raw["parameter"]),
+                               items=raw["items"], result=raw.get("result"))
+        return ir.Safety(
+            kind=ir.Idempotency(spec["kind"]), note=spec.get("note"), header=spec.get("header"),
+            field=snake(spec["field"]) if "field" in spec else None, lookup=lookup,
+        )
+
+    def method(self, raw: dict[str, Any], position: int) -> ir.Method:
+        verb, _, path = raw["http"].partition(" ")
+        params = tuple(self.parameter(p) for p in raw.get("parameters") or [])
+        auth_raw = raw.get("auth", self.data["auth"]["require"])
+        auth = () if auth_raw == "none" else tuple(tuple(alt) for alt in auth_raw)
+        return ir.Method(
+            name=raw["name"], py_name=snake(raw["name"]), title=raw["title"], slug=slug(raw["title"]),
+            description=raw["description"], group=raw["group"], http_method=verb, path=path, auth=auth,
+            doc_title=raw["doc"]["title"], doc_url=raw["doc"]["url"], source=raw["source"],
+            notes=tuple(raw.get("notes", ())), errata=tuple(raw.get("errata", ())), parameters=params,
+            body_content=ir.BodyContent(raw["body"]["content"]) if raw.get("body") else None,
+            body_model=self.body_model(raw, params),
+            responses=tuple(self.response(raw, s, r) for s, r in raw["responses"].items()),
+            safety=self.safety(raw, verb), position=position,
+        )
+
+    def build(self) -> ir.Provider:
+        prov = self.data["provider"]
+        errors = self.errors()
+        positions: dict[str, int] = {}
+        methods = []
+        for raw in self.data["methods"]:
+            positions[raw["group"]] = positions.get(raw["group"], 0) + 1
+            methods.append(self.method(raw, positions[raw["group"]]))
+        groups = tuple(
+            ir.Group(g["name"], slug(g["name"]), g.get("description", ""), i + 1,
+                     tuple(m for m in methods if m.group == g["name"]))
+            for i, g in enumerate(prov["groups"])
+        )
+        flag = self.data.get("environment_flag")
+        return ir.Provider(
+            alias=self.alias, title=prov["title"], description=prov["description"], docs_url=prov["docs_url"],
+            credentials=prov.get("credentials"), errata=tuple(prov.get("errata", ())),
+            environments=self.environments(),
+            environment_flag=ir.EnvironmentFlag(flag["name"], kebab(flag["name"]), flag["description"],
+                                                flag["environment"]) if flag else None,
+            headers=tuple(ir.DefaultHeader(k, v["value"], v["description"])
+                          for k, v in (self.data.get("headers") or {}).items()),
+            schemes=self.schemes(), auth=tuple(tuple(a) for a in self.data["auth"]["require"]),
+            errors=errors, schemas=dict(sorted(self.models.items())), methods=tuple(methods), groups=groups,
+            source_file=self.source_file, spec_hash=hashlib.sha256(self.doc.text).hexdigest(),
+        )
+
+
+def build(doc: Document, source_file: str) -> ir.Provider:
+    """The IR of one spec that `check` passed."""
+    return _Builder(doc, source_file).build()

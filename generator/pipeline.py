@@ -1,0 +1,186 @@
+"""The pipeline: load -> check -> model -> render -> format -> write."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .check import check
+from .ir import Provider
+from .load import load_file
+from .model import build
+from .problems import Problem, SpecError
+from .render.env import templates_digest
+from .write import discard, read_tree, replace, write_tree
+
+MANIFEST = ".opigen-manifest.json"
+GENERATOR_DIR = Path(__file__).resolve().parent
+
+ProviderRenderer = Callable[[Provider], dict[str, str]]
+TreeRenderer = Callable[[list[Provider]], dict[str, str]]
+
+
+def spec_files(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
+        else:
+            out.append(path)
+    return out
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def load_providers(paths: list[Path]) -> list[Provider]:
+    """Load, check and model every spec; raise SpecError with every problem of every file."""
+    problems: list[Problem] = []
+    providers: list[Provider] = []
+    aliases: dict[str, str] = {}
+    for path in spec_files(paths):
+        name = _display(path)
+        try:
+            doc = load_file(path, name)
+        except SpecError as exc:
+            problems.extend(exc.problems)
+            continue
+        found = check(doc)
+        if found:
+            problems.extend(found)
+            continue
+        provider = build(doc, name)
+        if provider.alias in aliases:
+            problems.append(doc.problem(("provider", "alias"),
+                                        f"alias '{provider.alias}' is already used by {aliases[provider.alias]}"))
+            continue
+        aliases[provider.alias] = name
+        providers.append(provider)
+    if problems:
+        raise SpecError(problems)
+    if not providers and not problems:
+        raise SpecError([Problem(_display(paths[0]) if paths else ".", 1, 1, "no spec files found")])
+    return sorted(providers, key=lambda p: p.alias)
+
+
+def generator_digest() -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(GENERATOR_DIR.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".json"):
+            digest.update(path.relative_to(GENERATOR_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    digest.update(templates_digest().encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Result:
+    written: bool
+    files: int
+    changed: list[str] = field(default_factory=list)
+
+
+def _inputs(providers: list[Provider], gen_digest: str) -> dict[str, object]:
+    return {
+        "generator": gen_digest,
+        "specs": {p.alias: {"file": p.source_file, "sha256": p.spec_hash} for p in providers},
+    }
+
+
+def _renderers() -> tuple[list[ProviderRenderer], list[TreeRenderer]]:
+    from .render.registry import PROVIDER_RENDERERS, TREE_RENDERERS
+
+    return PROVIDER_RENDERERS, TREE_RENDERERS
+
+
+def render_all(providers: list[Provider], previous: dict[str, bytes]) -> dict[str, bytes]:
+    """Every output file. A provider whose spec is unchanged (same generator) keeps its previous files."""
+    gen_digest = generator_digest()
+    old = json.loads(previous.get(MANIFEST) or b"{}")
+    old_outputs: dict[str, list[str]] = old.get("outputs", {}) if old.get("generator") == gen_digest else {}
+    old_specs = old.get("specs", {})
+    per_provider, whole_tree = _renderers()
+    files: dict[str, str | bytes] = {}
+    outputs: dict[str, list[str]] = {}
+    for provider in providers:
+        kept = old_outputs.get(provider.alias)
+        if kept and old_specs.get(provider.alias, {}).get("sha256") == provider.spec_hash and all(
+            k in previous for k in kept
+        ):
+            files.update({k: previous[k] for k in kept})
+            outputs[provider.alias] = kept
+            continue
+        rendered: dict[str, str] = {}
+        for renderer in per_provider:
+            rendered.update(renderer(provider))
+        files.update(rendered)
+        outputs[provider.alias] = sorted(rendered)
+    for tree_renderer in whole_tree:
+        files.update(tree_renderer(providers))
+    manifest = {**_inputs(providers, gen_digest), "outputs": outputs}
+    files[MANIFEST] = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    return {k: v if isinstance(v, bytes) else v.encode("utf-8") for k, v in sorted(files.items())}
+
+
+def _unchanged(providers: list[Provider], previous: dict[str, bytes]) -> bool:
+    """True when the previous output was made from exactly these inputs and is still all there."""
+    try:
+        old = json.loads(previous.get(MANIFEST) or b"{}")
+    except ValueError:
+        return False
+    wanted = _inputs(providers, generator_digest())
+    if {k: old.get(k) for k in wanted} != wanted:
+        return False
+    return all(path in previous for paths in old.get("outputs", {}).values() for path in paths)
+
+
+def format_tree(directory: Path) -> None:
+    """Stage 5, format: ruff fixes and formats the Python output in place."""
+    ruff = _ruff()
+    for args in (["check", "--no-cache", "--fix-only", "--quiet", "--exit-zero"], ["format", "--no-cache", "--quiet"]):
+        subprocess.run([ruff, *args, "."], cwd=directory, check=True)
+
+
+def _ruff() -> str:
+    from ruff.__main__ import find_ruff_bin
+
+    return str(find_ruff_bin())
+
+
+def generate(specs: list[Path], out: Path, *, check_only: bool = False) -> Result:
+    """Regenerate `out` from `specs`. With check_only, compare instead of writing."""
+    providers = load_providers(specs)
+    previous = read_tree(out)
+    if not check_only and _unchanged(providers, previous):
+        return Result(written=False, files=len(previous))
+    files = render_all(providers, {} if check_only else previous)
+    staging = write_tree(files, out)
+    try:
+        format_tree(staging)
+        result = read_tree(staging)
+        changed = sorted(k for k in set(result) | set(previous) if result.get(k) != previous.get(k))
+        if check_only or not changed:
+            discard(staging)
+            return Result(written=False, files=len(result), changed=changed)
+        replace(staging, out)
+        return Result(written=True, files=len(result), changed=changed)
+    except BaseException:
+        discard(staging)
+        raise
+
+
+def report(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    count = len(problems)
+    print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)

@@ -1,0 +1,1 @@
+"""Stage 4, render: IR -> file texts. Each renderer returns {relative path: text}."""
