@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
+from .jsonschema_form import to_json_schema
 from .load import Document
 from .names import PYTHON_RESERVED, kebab, snake
 from .problems import JsonPath, Problem
@@ -200,15 +201,17 @@ class _Checker:
     def check_instance(self, value: Any, schema: Any, path: JsonPath, what: str = "example") -> None:
         if not isinstance(schema, dict) or self.problems_in_refs:
             return
-        text = json.dumps(schema).replace('"#/schemas/', '"#/$defs/')
-        resolved = json.loads(text)
-        defs = json.loads(json.dumps(self.data.get("schemas") or {}).replace('"#/schemas/', '"#/$defs/'))
-        resolved = {**resolved, "$defs": defs}
+        resolved = {**to_json_schema(schema), "$defs": self.json_defs}
         validator = jsonschema.Draft202012Validator(resolved, format_checker=jsonschema.FormatChecker())
         error = best_match(validator.iter_errors(value))
         if error is not None:
             where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
             self.add(path, f"{what} does not match its schema: {error.message}" + (f" (at {where})" if where else ""))
+
+    @cached_property
+    def json_defs(self) -> dict[str, Any]:
+        defs: dict[str, Any] = to_json_schema(self.data.get("schemas") or {})
+        return defs
 
     @property
     def problems_in_refs(self) -> bool:
@@ -412,8 +415,8 @@ class _Checker:
                 elif schema is not None:
                     self.check_instance(response["example"], schema, (*here, "example"))
             else:
-                if "schema" in response:
-                    self.check_instance(response.get("example"), response["schema"], (*here, "example"))
+                if "schema" in response and "example" in response:
+                    self.check_instance(response["example"], response["schema"], (*here, "example"))
                 elif "example" in response:
                     self.check_instance(response["example"], self.data["errors"]["schema"], (*here, "example"))
             for name, header in (response.get("headers") or {}).items():
