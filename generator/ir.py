@@ -50,6 +50,7 @@ class TypeRef:
     enum: tuple[Any, ...] = ()
     enum_descriptions: tuple[str, ...] = ()
     is_array: bool = False
+    item: TypeRef | None = None  # the element type of an array
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,8 @@ class Parameter:
     type: TypeRef
     example: Any
     has_example: bool
+    annotation: str  # Python annotation in a method signature, e.g. "str | None"
+    default_code: str | None  # Python default in a signature ("None", "'created'"); None when required
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,7 @@ class Method:
     responses: tuple[Response, ...]
     safety: Safety
     position: int  # 1-based position inside its group
+    params_model: str | None  # model of the path/query/header parameters (keyed by wire name), if any
 
     @property
     def success(self) -> Response:
@@ -231,6 +235,10 @@ class Provider:
     groups: tuple[Group, ...]
     source_file: str  # spec path relative to the repo, for headers
     spec_hash: str
+    # Every constructor keyword: the schemes' inputs, then the token methods' parameters they fill
+    # (e.g. an OAuth client id and secret), each once.
+    client_inputs: tuple[Input, ...]
+    base_url_env: str  # environment variable that overrides the base URL (CLI)
 
     @property
     def default_environment(self) -> Environment:

@@ -22,7 +22,8 @@ from yaml.scanner import Scanner
 
 from .problems import JsonPath, Problem, SpecError, format_path
 
-MAX_BYTES = 2 * 1024 * 1024
+# Pure-Python YAML reads about 100 KiB/s of the densest input; real specs are about 25 KiB.
+MAX_BYTES = 512 * 1024
 MAX_DEPTH = 48
 
 
@@ -53,6 +54,16 @@ class Document:
         return Problem(self.file, line, col, message, format_path(path))
 
 
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
+)
+_YAML11_BOOLS = frozenset({"true", "false"})
+
+
+def _short_tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
 class _NoAliasLoader(Reader, Scanner, Parser, Composer, SafeConstructor, Resolver):
     def __init__(self, stream: str) -> None:
         Reader.__init__(self, stream)
@@ -61,14 +72,28 @@ class _NoAliasLoader(Reader, Scanner, Parser, Composer, SafeConstructor, Resolve
         Composer.__init__(self)
         SafeConstructor.__init__(self)
         Resolver.__init__(self)
+        self.depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        if self.check_event(AliasEvent):
-            event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
             raise yaml.MarkedYAMLError(
-                None, None, "YAML aliases are not allowed in specs (write the value out)", event.start_mark
+                None,
+                None,
+                "YAML anchors and aliases are not allowed in specs (write the value out)",
+                event.start_mark,
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        # Counted here, while composing, so a deeply nested input stops before Python's recursion limit.
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(
+                    None, None, f"nesting deeper than {MAX_DEPTH} levels", event.start_mark
+                )
+            node: Node | None = super().compose_node(parent, index)
+            return node
+        finally:
+            self.depth -= 1
 
 
 def _mark(node: Node) -> tuple[int, int]:
@@ -81,30 +106,29 @@ class _Builder:
         self.loader = loader
         self.problems: list[Problem] = []
 
+    def refuse(self, node: Node, path: JsonPath, message: str) -> None:
+        line, col = _mark(node)
+        self.problems.append(Problem(self.doc.file, line, col, message, format_path(path)))
+
     def build(self, node: Node, path: JsonPath) -> Any:
         self.doc.values[path] = _mark(node)
-        if len(path) > MAX_DEPTH:
-            raise SpecError([self.doc.problem(path, f"nesting deeper than {MAX_DEPTH} levels")])
+        if node.tag not in _PLAIN_TAGS:
+            self.refuse(node, path, f"YAML tag '{_short_tag(node.tag)}' is not allowed in specs")
+            return None
         if isinstance(node, MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, ScalarNode):
-                    line, col = _mark(key_node)
-                    msg = "mapping keys must be plain scalars"
-                    self.problems.append(Problem(self.doc.file, line, col, msg, format_path(path)))
+                if isinstance(key_node, ScalarNode) and key_node.value == "<<" and key_node.style is None:
+                    self.refuse(key_node, path, "YAML merge keys are not allowed in specs")
+                    continue
+                if not isinstance(key_node, ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                    self.refuse(key_node, path, "mapping keys must be plain scalars")
                     continue
                 key = str(key_node.value)
-                if key == "<<":
-                    line, col = _mark(key_node)
-                    msg = "YAML merge keys are not allowed in specs"
-                    self.problems.append(Problem(self.doc.file, line, col, msg, format_path(path)))
-                    continue
                 child = (*path, key)
                 if key in out:
-                    line, col = _mark(key_node)
                     first = self.doc.keys[child]
-                    msg = f"duplicate key '{key}' (first at line {first[0]})"
-                    self.problems.append(Problem(self.doc.file, line, col, msg, format_path(child)))
+                    self.refuse(key_node, child, f"duplicate key '{key}' (first at line {first[0]})")
                     continue
                 self.doc.keys[child] = _mark(key_node)
                 out[key] = self.build(value_node, child)
@@ -112,27 +136,73 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         if isinstance(node, ScalarNode):
-            return self.loader.construct_object(node, deep=True)
+            try:
+                value = self.loader.construct_object(node, deep=True)
+            except (ValueError, KeyError, TypeError, OverflowError):
+                # Only an explicit tag on an unfit value gets here, e.g. `!!int abc`.
+                self.refuse(node, path, f"'{node.value}' is not a valid {_short_tag(node.tag)}")
+                return None
+            # YAML 1.1 reads yes/no/on/off as booleans (the "Norway problem"); a spec must say what it means.
+            if isinstance(value, bool) and node.style is None and node.value.lower() not in _YAML11_BOOLS:
+                self.refuse(
+                    node,
+                    path,
+                    f"'{node.value}' would be read as {str(value).lower()}: "
+                    "write true/false, or quote it to keep the text",
+                )
+            return value
         raise AssertionError(f"unexpected YAML node {node!r}")
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError) -> tuple[int, int, str]:
+    """Position and text of a YAML syntax error, pointing where the broken construct starts."""
+    problem = exc.problem or "invalid YAML"
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if "'\\t'" in problem:
+        return line, col, "YAML: tab character; indent with spaces"
+    if problem == "mapping values are not allowed here":
+        return line, col, "YAML: a ':' is not allowed here; check this line's indentation and the line above"
+    context = exc.context or ""
+    if context.startswith("while ") and exc.context_mark:
+        # An unclosed bracket or a key without ':' is found lines later; its start is the place to fix.
+        start = exc.context_mark
+        there = f"; noticed at line {line}" if line != start.line + 1 else ""
+        return start.line + 1, start.column + 1, f"YAML: {problem} ({context} that starts here{there})"
+    if context:
+        return line, col, f"YAML: {context}, {problem}"
+    return line, col, f"YAML: {problem}"
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def load_text(text: bytes, file: str) -> Document:
     """Parse one spec; raise SpecError with positions for anything that is not a usable YAML mapping."""
     doc = Document(file=file, data=None, text=text)
     if len(text) > MAX_BYTES:
-        raise SpecError([Problem(file, 1, 1, f"spec is larger than {MAX_BYTES // (1024 * 1024)} MiB")])
+        raise SpecError([Problem(file, 1, 1, f"spec is larger than {MAX_BYTES // 1024} KiB")])
     try:
         source = text.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = text[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise SpecError([Problem(file, line, col, f"not UTF-8: byte 0x{text[exc.start]:02x}")]) from None
     if source.startswith("\ufeff"):
         source = source[1:]
-    if not source.strip():
+    if not source.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in source.splitlines()):
         raise SpecError([Problem(file, 1, 1, "spec is empty")])
-    loader = _NoAliasLoader(source)
+    try:
+        loader = _NoAliasLoader(source)
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(source, exc.position)
+        message = (
+            f"YAML: character U+{exc.character:04X} is not allowed in YAML (use an escape in a quoted string)"
+        )
+        raise SpecError([Problem(file, line, col, message)]) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -140,20 +210,19 @@ def load_text(text: bytes, file: str) -> Document:
         builder = _Builder(doc, loader)
         doc.data = builder.build(node, ())
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
-        raise SpecError([Problem(file, line, col, f"YAML: {message}")]) from None
+        line, col, message = _yaml_error(exc)
+        raise SpecError([Problem(file, line, col, message)]) from None
     except yaml.YAMLError as exc:
-        raise SpecError([Problem(file, 1, 1, f"YAML: {exc}")]) from None
-    except RecursionError:
-        raise SpecError([Problem(file, 1, 1, "nesting too deep")]) from None
+        raise SpecError([Problem(file, 1, 1, f"YAML: {' '.join(str(exc).split())}")]) from None
     finally:
         loader.dispose()
     if builder.problems:
         raise SpecError(builder.problems)
+    if doc.data is None:
+        raise SpecError([Problem(file, 1, 1, "spec is empty")])
     if not isinstance(doc.data, dict):
-        raise SpecError([Problem(file, 1, 1, "a spec must be a YAML mapping")])
+        kind = "a list" if isinstance(doc.data, list) else "a single value"
+        raise SpecError([Problem(file, 1, 1, f"a spec must be a YAML mapping of keys to values, not {kind}")])
     return doc
 
 
@@ -162,7 +231,7 @@ def load_file(path: Path, display: str | None = None) -> Document:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise SpecError([Problem(name, 1, 1, f"spec is larger than {MAX_BYTES // (1024 * 1024)} MiB")])
+            raise SpecError([Problem(name, 1, 1, f"spec is larger than {MAX_BYTES // 1024} KiB")])
         text = path.read_bytes()
     except OSError as exc:
         raise SpecError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None

@@ -8,6 +8,7 @@ from typing import Any
 
 from . import ir
 from .load import Document
+from .jsonschema_form import to_json_schema
 from .names import env_var, kebab, slug, snake
 
 _ROLES = {"bearer": ("token",), "basic": ("username", "password"), "api_key": ("key",), "oauth2": ("token",)}
@@ -16,8 +17,8 @@ _PY_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": 
 
 
 def _defs(schema: Any) -> Any:
-    """Rewrite spec refs ('#/schemas/X') to the JSON Schema '$defs' form the renderers use."""
-    return json.loads(json.dumps(schema).replace('"#/schemas/', '"#/$defs/'))
+    """The JSON Schema form the renderers use (refs as '#/$defs/X', nullable as a null type)."""
+    return to_json_schema(schema)
 
 
 def ref_name(schema: dict[str, Any]) -> str | None:
@@ -49,7 +50,7 @@ class _Builder:
             inner = f"({item.python})" if " | " in item.python else item.python
             return ir.TypeRef(python=f"list[{inner}]", label=f"array of {item.label}", cli="json",
                               model=item.model, is_array=True, enum=item.enum,
-                              enum_descriptions=item.enum_descriptions)
+                              enum_descriptions=item.enum_descriptions, item=item)
         if kind == "object":
             return ir.TypeRef(python="dict[str, Any]", label="object", cli="json", model=None)
         enum = tuple(schema.get("enum", ()))
@@ -108,14 +109,38 @@ class _Builder:
     # --- methods -------------------------------------------------------------------------------------
     def parameter(self, raw: dict[str, Any]) -> ir.Parameter:
         option = raw.get("cli", kebab(raw["name"]))
+        kind = self.type_of(raw["schema"])
+        annotation, default_code = _signature(kind, raw)
         return ir.Parameter(
             name=raw["name"], py_name=snake(raw["name"]), option=option, env=env_var(self.alias, option),
             location=ir.Location(raw["in"]), wire=raw.get("field", raw["name"]),
             required=bool(raw.get("required", False)), default=raw.get("default"), has_default="default" in raw,
             const=raw.get("const"), is_const="const" in raw, secret=bool(raw.get("secret", False)),
-            description=raw["description"], schema=_defs(raw["schema"]), type=self.type_of(raw["schema"]),
-            example=raw.get("example"), has_example="example" in raw,
+            description=raw["description"], schema=_defs(raw["schema"]), type=kind,
+            example=raw.get("example"), has_example="example" in raw, annotation=annotation,
+            default_code=default_code,
         )
+
+    def params_model(self, method: dict[str, Any], params: tuple[ir.Parameter, ...]) -> str | None:
+        """A model of the path, query and header parameters, so the client validates them like a body."""
+        fields = [p for p in params if p.location is not ir.Location.BODY and not p.is_const]
+        if not fields:
+            return None
+        name = f"{method['name']}Params"
+        if name in self.models:
+            raise ValueError(f"{self.source_file}: schema {name} clashes with the parameters model of "
+                             f"{method['name']}")
+        schema: dict[str, Any] = {
+            "type": "object",
+            "description": f"Path, query and header parameters of {method['name']}.",
+            "properties": {p.wire: {**p.schema, "description": p.description} if "$ref" not in p.schema
+                           else p.schema for p in fields},
+        }
+        required = [p.wire for p in fields if p.required]
+        if required:
+            schema["required"] = required
+        self.models[name] = schema
+        return name
 
     def body_model(self, method: dict[str, Any], params: tuple[ir.Parameter, ...]) -> str | None:
         body = method.get("body")
@@ -183,7 +208,7 @@ class _Builder:
             body_content=ir.BodyContent(raw["body"]["content"]) if raw.get("body") else None,
             body_model=self.body_model(raw, params),
             responses=tuple(self.response(raw, s, r) for s, r in raw["responses"].items()),
-            safety=self.safety(raw, verb), position=position,
+            safety=self.safety(raw, verb), position=position, params_model=self.params_model(raw, params),
         )
 
     def build(self) -> ir.Provider:
@@ -200,6 +225,7 @@ class _Builder:
             for i, g in enumerate(prov["groups"])
         )
         flag = self.data.get("environment_flag")
+        schemes = self.schemes()
         return ir.Provider(
             alias=self.alias, title=prov["title"], description=prov["description"], docs_url=prov["docs_url"],
             credentials=prov.get("credentials"), errata=tuple(prov.get("errata", ())),
@@ -208,10 +234,39 @@ class _Builder:
                                                 flag["environment"]) if flag else None,
             headers=tuple(ir.DefaultHeader(k, v["value"], v["description"])
                           for k, v in (self.data.get("headers") or {}).items()),
-            schemes=self.schemes(), auth=tuple(tuple(a) for a in self.data["auth"]["require"]),
+            schemes=schemes, auth=tuple(tuple(a) for a in self.data["auth"]["require"]),
             errors=errors, schemas=dict(sorted(self.models.items())), methods=tuple(methods), groups=groups,
             source_file=self.source_file, spec_hash=hashlib.sha256(self.doc.text).hexdigest(),
+            client_inputs=self.client_inputs(schemes, methods), base_url_env=env_var(self.alias, "base-url"),
         )
+
+    def client_inputs(self, schemes: tuple[ir.AuthScheme, ...], methods: list[ir.Method]
+                      ) -> tuple[ir.Input, ...]:
+        """Scheme inputs, then the parameters of token methods the client fills from its own keywords."""
+        inputs = {i.name: i for s in schemes for i in s.inputs}
+        by_name = {m.name: m for m in methods}
+        for scheme in schemes:
+            token_method = by_name.get(scheme.token_method or "")
+            if token_method is None:
+                continue
+            for p in token_method.parameters:
+                if p.is_const or p.py_name in inputs:
+                    continue
+                inputs[p.py_name] = ir.Input(
+                    name=p.py_name, option=p.option, env=p.env, description=p.description, secret=p.secret,
+                    example=None if p.example is None else str(p.example),
+                )
+        return tuple(inputs.values())
+
+
+def _signature(kind: ir.TypeRef, raw: dict[str, Any]) -> tuple[str, str | None]:
+    """A parameter's annotation and default in a generated method signature."""
+    if raw.get("required"):
+        return kind.python, None
+    default = raw.get("default")
+    if "default" in raw and default is not None and not isinstance(default, dict | list):
+        return kind.python, repr(default)
+    return f"{kind.python} | None", "None"
 
 
 def build(doc: Document, source_file: str) -> ir.Provider:

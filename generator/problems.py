@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import TypeAlias
 
 JsonPath: TypeAlias = tuple[str | int, ...]
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_$-]+$")
+
+
 def format_path(path: JsonPath) -> str:
+    """JSONPath of a node: `$.methods[2].name`; keys with spaces or dots are quoted: `$.a["b c"]`."""
     out = "$"
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.match(part):
+            out += f".{part}"
+        else:
+            out += f"[{json.dumps(part, ensure_ascii=False)}]"
     return out
 
 

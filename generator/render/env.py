@@ -9,6 +9,8 @@ from typing import Any
 
 import jinja2
 
+from .mdx import md, md_cell
+
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
 
@@ -45,7 +47,9 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pyrepr=pyrepr, docstring=docstring, comment=comment, to_json=to_json)
+    env.filters.update(
+        pyrepr=pyrepr, docstring=docstring, comment=comment, to_json=to_json, md=md, md_cell=md_cell
+    )
     return env
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..ir import Provider
+from ..runtime.errors import __all__ as ERRORS
+from .client import render_client
 from .env import render
 from .models import render_models
 
@@ -23,8 +25,23 @@ def render_provider_package(provider: Provider) -> dict[str, str]:
     base = f"opi/{provider.alias}"
     return {
         f"{base}/models.py": render_models(provider, header(provider)),
-        f"{base}/__init__.py": render("package/provider_init.py.j2", p=provider, header=header(provider)),
+        f"{base}/client.py": render_client(provider, header(provider)),
+        f"{base}/__init__.py": render_provider_init(provider),
     }
+
+
+def render_provider_init(provider: Provider) -> str:
+    """The provider's package: its clients, its models and the shared exceptions, all importable from it."""
+    taken = {*ERRORS, "AsyncClient", "Client", "RawResponse", "models"}
+    models = [name for name in sorted(provider.schemas) if name not in taken]  # a clash stays in .models
+    return render(
+        "package/provider_init.py.j2",
+        p=provider,
+        header=header(provider),
+        errors=sorted(ERRORS),
+        models=models,
+        exports=sorted([*taken, *models]),
+    )
 
 
 def render_package(providers: list[Provider]) -> dict[str, str]:

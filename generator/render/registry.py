@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from ..pipeline import ProviderRenderer, TreeRenderer
+from .cli import render_cli_entry, render_cli_table
+from .docs import render_docs_index, render_provider_docs
+from .openapi import render_openapi
 from .package import render_package, render_provider_package
 
-PROVIDER_RENDERERS: list[ProviderRenderer] = [render_provider_package]
-TREE_RENDERERS: list[TreeRenderer] = [render_package]
+PROVIDER_RENDERERS: list[ProviderRenderer] = [render_provider_docs, render_provider_package, render_cli_table]
+PROVIDER_RENDERERS.append(render_openapi)
+TREE_RENDERERS: list[TreeRenderer] = [render_docs_index, render_package, render_cli_entry]

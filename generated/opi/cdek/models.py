@@ -22,6 +22,28 @@ class ClientReturnRequest(ApiModel):
     """
 
 
+class CreateCustomerRefundParams(ApiModel):
+    """
+    Path, query and header parameters of CreateCustomerRefund.
+    """
+
+    uuid: UUID
+    """
+    Order UUID
+    """
+
+
+class CreateRefusalParams(ApiModel):
+    """
+    Path, query and header parameters of CreateRefusal.
+    """
+
+    uuid: UUID
+    """
+    Order UUID
+    """
+
+
 class Entity(ApiModel):
     """
     The entity the request acted on.
@@ -30,6 +52,32 @@ class Entity(ApiModel):
     uuid: UUID | None = None
     """
     Identifier of the entity in the CDEK system.
+    """
+
+
+class GetOrderByNumberParams(ApiModel):
+    """
+    Path, query and header parameters of GetOrderByNumber.
+    """
+
+    cdek_number: str | None = None
+    """
+    CDEK order number
+    """
+    im_number: str | None = None
+    """
+    Order number in the online store's system
+    """
+
+
+class GetOrderParams(ApiModel):
+    """
+    Path, query and header parameters of GetOrder.
+    """
+
+    uuid: UUID
+    """
+    Order UUID
     """
 
 

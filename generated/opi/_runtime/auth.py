@@ -1,0 +1,187 @@
+"""Auth schemes: which credentials a method needs, the headers they make, and the OAuth2 token cache."""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .spec import Operation, ProviderSpec, Scheme
+
+if TYPE_CHECKING:
+    import asyncio
+
+BEARER, BASIC, API_KEY, OAUTH2 = "bearer", "basic", "api_key", "oauth2"
+
+
+def now() -> float:
+    """The clock token lifetimes are measured with (tests replace it)."""
+    return time.monotonic()
+
+
+class Credentials:
+    """The client's credential keywords. Its repr names them without their values."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, str | None]) -> None:
+        self._values = {k: v for k, v in values.items() if v is not None and v != ""}
+
+    def get(self, name: str) -> str | None:
+        return self._values.get(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._values
+
+    def values(self) -> list[str]:
+        return list(self._values.values())
+
+    def __repr__(self) -> str:
+        return f"<Credentials {sorted(self._values)}>"
+
+
+class TokenState:
+    """One OAuth2 scheme's current token. Guarded by a thread lock (sync) or an asyncio lock (async)."""
+
+    __slots__ = ("_async_lock", "expires_at", "fetched", "lock", "value")
+
+    def __init__(self, given: str | None) -> None:
+        self.value = given
+        self.expires_at: float | None = None  # None: no known expiry (a token given by the user)
+        self.fetched = False
+        self.lock = threading.Lock()
+        self._async_lock: asyncio.Lock | None = None
+
+    @property
+    def async_lock(self) -> asyncio.Lock:
+        if self._async_lock is None:
+            import asyncio  # here, not at the top: sync-only programs never pay for importing asyncio
+
+            self._async_lock = asyncio.Lock()
+        return self._async_lock
+
+    def current(self) -> str | None:
+        """The token, unless there is none or it is about to expire."""
+        if self.value is None or (self.expires_at is not None and now() >= self.expires_at):
+            return None
+        return self.value
+
+    def store(self, token: str, lifetime: float | None) -> None:
+        self.value = token
+        self.fetched = True
+        # Refresh a little before the provider's expiry so a request never leaves with a dying token.
+        self.expires_at = None if lifetime is None else now() + lifetime - min(60.0, lifetime * 0.1)
+
+    def invalidate(self) -> None:
+        self.value = None
+        self.expires_at = None
+
+    def __repr__(self) -> str:
+        return f"<TokenState {'set' if self.value else 'empty'}>"
+
+
+class AuthPlan:
+    """What one operation sends: fixed credential headers, plus OAuth2 schemes whose token is added later."""
+
+    __slots__ = ("headers", "oauth", "refreshable")
+
+    def __init__(self, headers: Mapping[str, str], oauth: tuple[Scheme, ...], refreshable: bool) -> None:
+        self.headers = headers
+        self.oauth = oauth
+        self.refreshable = refreshable  # a rejected token can be replaced by fetching a new one
+
+
+def token_arguments(token_op: Operation[Any], credentials: Credentials) -> dict[str, str]:
+    """The token method's keywords, filled from the client's credentials of the same names."""
+    return {p.name: value for p in token_op.params if not p.is_const and (value := credentials.get(p.name))}
+
+
+def _can_fetch(spec: ProviderSpec, scheme: Scheme, credentials: Credentials) -> bool:
+    token_op = spec.operations.get(scheme.token_method or "")
+    if token_op is None:
+        return False
+    if any(p.required and not p.is_const and p.name not in credentials for p in token_op.params):
+        return False
+    return plan(spec, token_op, credentials, nested=True) is not None
+
+
+def _fetch_inputs(spec: ProviderSpec, scheme: Scheme) -> list[str]:
+    """The keywords that let the client fetch a scheme's token itself."""
+    token_op = spec.operations.get(scheme.token_method or "")
+    if token_op is None:
+        return list(scheme.inputs)
+    names = [p.name for p in token_op.params if p.required and not p.is_const]
+    for alternative in token_op.auth[:1]:
+        for name in alternative:
+            names += [i for i in spec.schemes[name].inputs if i not in names]
+    return names
+
+
+def alternatives(spec: ProviderSpec, op: Operation[Any]) -> list[list[str]]:
+    """Each set of client keywords that satisfies the operation's auth, for a missing-credentials error."""
+    out: list[list[str]] = []
+    for alternative in op.auth:
+        combos: list[list[str]] = [[]]
+        for name in alternative:
+            scheme = spec.schemes[name]
+            choices = [list(scheme.inputs)]
+            if scheme.kind == OAUTH2:
+                choices.append(_fetch_inputs(spec, scheme))
+            combos = [combo + [n for n in choice if n not in combo] for combo in combos for choice in choices]
+        out += [combo for combo in combos if combo not in out]
+    return out
+
+
+def plan(
+    spec: ProviderSpec, op: Operation[Any], credentials: Credentials, *, nested: bool = False
+) -> AuthPlan | None:
+    """The first auth alternative of `op` the credentials satisfy, or None."""
+    if not op.auth:
+        return AuthPlan({}, (), False)
+    for alternative in op.auth:
+        headers: dict[str, str] = {}
+        oauth: list[Scheme] = []
+        refreshable = False
+        for name in alternative:
+            scheme = spec.schemes[name]
+            values = [credentials.get(i) for i in scheme.inputs]
+            if scheme.kind == OAUTH2:
+                # The token method itself must not need OAuth2 (the spec check forbids it; this guards loops).
+                fetchable = not nested and _can_fetch(spec, scheme, credentials)
+                if values[0] is None and not fetchable:
+                    break
+                oauth.append(scheme)
+                refreshable = refreshable or fetchable
+            elif any(v is None for v in values):
+                break
+            else:
+                headers[_header_name(scheme)] = _header_value(scheme, [v for v in values if v is not None])
+        else:
+            return AuthPlan(headers, tuple(oauth), refreshable)
+    return None
+
+
+def _header_name(scheme: Scheme) -> str:
+    return scheme.header if scheme.kind == API_KEY and scheme.header else "Authorization"
+
+
+def _header_value(scheme: Scheme, values: list[str]) -> str:
+    if scheme.kind == BASIC:
+        user, password = values
+        return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    if scheme.kind == API_KEY:
+        return scheme.prefix + values[0]
+    return "Bearer " + values[0]
+
+
+def token_lifetime(value: object) -> float | None:
+    """A token answer's lifetime field as seconds, or None when absent or unusable."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if seconds > 0 else None

@@ -1,0 +1,38 @@
+"""The raw answer behind every call: status, headers and body as the provider sent them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+
+class RawResponse:
+    """An HTTP answer: `result.raw_response` or `error.raw` (e.g. for a header the model lacks)."""
+
+    __slots__ = ("_url", "content", "headers", "method", "status_code")
+
+    def __init__(
+        self, status_code: int, headers: Mapping[str, str], content: bytes, method: str, url: object
+    ) -> None:
+        self.status_code = status_code
+        self.headers = headers  # case-insensitive (httpx.Headers)
+        self.content = content
+        self.method = method
+        self._url = url  # a str or an httpx.URL, made text only when asked for
+
+    @property
+    def url(self) -> str:
+        return str(self._url)
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON (raises ValueError when it is not JSON)."""
+        return json.loads(self.content)
+
+    def __repr__(self) -> str:
+        # Bodies can hold tokens (a token endpoint's answer), so they are never part of the repr.
+        return f"<RawResponse {self.status_code} {self.method} {self.url}>"

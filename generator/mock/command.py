@@ -1,0 +1,97 @@
+"""`opigen mock`: serve providers' contract servers until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from ..ir import Provider
+from ..problems import SpecError
+from .server import MockServer
+from .specs import find_provider, load_all
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    mock = sub.add_parser(
+        "mock", help="serve a provider's contract server (on loopback by default) until Ctrl-C",
+        description="Serve a contract server that answers as the provider's spec says: routes, auth, "
+                    "validation, documented examples and errors. Each request is logged on one line, "
+                    "secrets masked.",
+    )
+    mock.add_argument("provider", nargs="?", help="provider alias, e.g. the name of a spec in specs/")
+    mock.add_argument("--all", action="store_true", help="serve every provider, on consecutive ports")
+    mock.add_argument("--port", type=int, default=8080, help="port (first port with --all; 0 = any free)")
+    mock.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    mock.add_argument("--specs", type=Path, default=Path("specs"), help="folder of spec files")
+    mock.add_argument("--token-ttl", type=float, default=None,
+                      help="lifetime of issued OAuth tokens in seconds (default: the spec's example)")
+    mock.add_argument("--credential", action="append", default=[], metavar="NAME=VALUE",
+                      help="accept only this value for a credential input (repeatable)")
+    mock.set_defaults(func=run)
+
+
+def _credentials(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, eq, value = pair.partition("=")
+        if not eq or not name:
+            raise ValueError(f"--credential expects NAME=VALUE, got {pair.split('=')[0]!r}")
+        out[name] = value
+    return out
+
+
+def _providers(args: argparse.Namespace) -> list[Provider]:
+    if args.all:
+        return load_all(args.specs)
+    return [find_provider(args.provider, args.specs)]
+
+
+def run(args: argparse.Namespace) -> int:
+    if bool(args.all) == bool(args.provider):
+        print("opigen mock: give a provider alias or --all (not both)", file=sys.stderr)
+        return 2
+    try:
+        credentials = _credentials(args.credential)
+        providers = _providers(args)
+    except ValueError as exc:
+        print(f"opigen mock: {exc}", file=sys.stderr)
+        return 2
+    except SpecError as exc:
+        from ..pipeline import report
+
+        report(exc.problems)
+        return 1
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("opigen.mock").setLevel(logging.INFO)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    servers: list[MockServer] = []
+    try:
+        for i, provider in enumerate(providers):
+            port = args.port + i if args.port else 0
+            server = MockServer(provider, token_ttl=args.token_ttl, credentials=credentials, host=args.host,
+                                port=port).launch()
+            servers.append(server)
+            print(f"{provider.alias} {server.url}", flush=True)
+        print("Serving; press Ctrl-C to stop.", file=sys.stderr, flush=True)
+        while not stop.wait(0.2):
+            pass
+    except OSError as exc:
+        print(f"opigen mock: cannot listen on {args.host}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    finally:
+        for server in servers:
+            server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print("Stopped.", file=sys.stderr, flush=True)
+    return 0

@@ -1,0 +1,66 @@
+"""Text from the wire (path, query, header, form) read as the JSON type its schema declares."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from ..contract import SPEC_REFS
+from ..ir import JsonSchema
+
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+
+
+def resolve(schema: JsonSchema, defs: dict[str, JsonSchema]) -> JsonSchema:
+    """Follow '$ref's to the schema that declares the type."""
+    seen: set[str] = set()
+    while isinstance(schema.get("$ref"), str) and schema["$ref"].startswith(SPEC_REFS):
+        name = schema["$ref"][len(SPEC_REFS):]
+        if name in seen or name not in defs:
+            break
+        seen.add(name)
+        schema = defs[name]
+    return schema
+
+
+def types_of(schema: JsonSchema, defs: dict[str, JsonSchema]) -> list[str]:
+    kind = resolve(schema, defs).get("type")
+    if isinstance(kind, list):
+        return [str(k) for k in kind]
+    return [kind] if isinstance(kind, str) else []
+
+
+def scalar(text: str, schema: JsonSchema, defs: dict[str, JsonSchema]) -> tuple[Any, bool]:
+    """(value, ok): the text as the schema's scalar type; ok is False when it cannot be read so."""
+    kinds = types_of(schema, defs)
+    if not kinds or "string" in kinds:
+        return text, True
+    if "integer" in kinds and _INTEGER.fullmatch(text):
+        return int(text), True
+    if "number" in kinds and _NUMBER.fullmatch(text):
+        value = float(text)
+        if math.isfinite(value):
+            return int(value) if _INTEGER.fullmatch(text) else value, True
+    if "boolean" in kinds and text in ("true", "false"):
+        return text == "true", True
+    if "null" in kinds and text == "null":
+        return None, True
+    if kinds and kinds[0] in ("object", "array"):
+        try:
+            return json.loads(text), True
+        except ValueError:
+            return text, False
+    return text, False
+
+
+def from_wire(values: list[str], schema: JsonSchema, defs: dict[str, JsonSchema]) -> Any:
+    """Every value of a repeated name for arrays, the last one otherwise; unreadable text stays text so
+    that schema validation reports it."""
+    target = resolve(schema, defs)
+    if "array" in types_of(target, defs) and not (len(values) == 1 and values[0].startswith("[")):
+        item = target.get("items", {})
+        return [scalar(v, item if isinstance(item, dict) else {}, defs)[0] for v in values]
+    return scalar(values[-1], schema, defs)[0]

@@ -1,0 +1,232 @@
+"""One OpenAPI 3.1 document per provider (JSON), from the IR alone.
+
+Responses list what the spec documents plus every error answer the contract server can give (see
+`contract.error_uses`), so the document and the server agree. OpenAPI allows one operation per path and
+HTTP method: spec methods that share both are exported as one operation named after the first, with
+`x-opigen-methods` naming them all.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..contract import (
+    REASONS,
+    ErrorKind,
+    body_example,
+    body_schema,
+    error_uses,
+    fill,
+    normalize,
+    parameter_schema,
+)
+from ..ir import AuthKind, AuthScheme, BodyContent, Location, Method, Parameter, Provider
+
+OPENAPI = "3.1.0"
+REFS = "#/components/schemas/"
+JSON_MEDIA = "application/json"
+MEDIA = {BodyContent.JSON: JSON_MEDIA, BodyContent.FORM: "application/x-www-form-urlencoded"}
+# OAuth 2 grant types (the token method's constant `grant_type`) -> OpenAPI flow names.
+FLOWS = {"client_credentials": "clientCredentials", "password": "password"}
+
+
+def render_openapi(provider: Provider) -> dict[str, str]:
+    return {f"openapi/{provider.alias}.json": to_text(document(provider))}
+
+
+def to_text(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def document(provider: Provider) -> dict[str, Any]:
+    description = provider.description
+    if provider.credentials:
+        description += "\n\n" + provider.credentials
+    doc: dict[str, Any] = {
+        "openapi": OPENAPI,
+        "info": {
+            "title": provider.title,
+            "version": provider.spec_hash[:12],
+            "description": description + _bullets("Errata", provider.errata),
+        },
+        "externalDocs": {"url": provider.docs_url},
+        "servers": [
+            {"url": e.url, "description": f"{e.name}: {e.description}"}
+            for e in sorted(provider.environments, key=lambda e: not e.default)
+        ],
+        "tags": [{"name": g.name, "description": g.description} if g.description else {"name": g.name}
+                 for g in provider.groups],
+        "security": _security(provider.auth),
+        "paths": _paths(provider),
+        "components": {
+            "schemas": _schemas(provider),
+            "securitySchemes": {s.name: _scheme(provider, s) for s in provider.schemes},
+        },
+    }
+    return doc
+
+
+def _bullets(title: str, lines: tuple[str, ...]) -> str:
+    return f"\n\n{title}:\n" + "\n".join(f"- {' '.join(line.split())}" for line in lines) if lines else ""
+
+
+def _security(auth: tuple[tuple[str, ...], ...]) -> list[dict[str, list[str]]]:
+    return [{name: [] for name in alternative} for alternative in auth]
+
+
+def _schemas(provider: Provider) -> dict[str, Any]:
+    schemas = {name: normalize(schema, REFS) for name, schema in provider.schemas.items()}
+    for method in provider.methods:
+        if method.body_model:
+            schemas[method.body_model] = body_schema(method, REFS)  # with the constants
+    return dict(sorted(schemas.items()))
+
+
+def _scheme(provider: Provider, scheme: AuthScheme) -> dict[str, Any]:
+    description = " ".join(" ".join(i.description.split()) for i in scheme.inputs)
+    if scheme.kind is AuthKind.BEARER:
+        return {"type": "http", "scheme": "bearer", "description": description}
+    if scheme.kind is AuthKind.BASIC:
+        return {"type": "http", "scheme": "basic", "description": description}
+    if scheme.kind is AuthKind.API_KEY:
+        if scheme.prefix:
+            description += f" Sent as `{scheme.prefix}<key>`."
+        return {"type": "apiKey", "in": "header", "name": scheme.header, "description": description}
+    method = next((m for m in provider.methods if m.name == scheme.token_method), None)
+    base = provider.default_environment.url
+    if method is None:
+        flow = {"clientCredentials": {"tokenUrl": base, "scopes": {}}}
+        return {"type": "oauth2", "description": description, "flows": flow}
+    grant = next((p.const for p in method.parameters if p.wire == "grant_type" and p.is_const), None)
+    description += f" Issued by {method.name} (`{method.http_method} {method.path}`)."
+    flow = {FLOWS.get(str(grant), "clientCredentials"): {"tokenUrl": base + method.path, "scopes": {}}}
+    return {"type": "oauth2", "description": description, "flows": flow}
+
+
+# --- operations ----------------------------------------------------------------------------------------
+def _paths(provider: Provider) -> dict[str, Any]:
+    shared: dict[tuple[str, str], list[Method]] = {}
+    for method in provider.methods:
+        shared.setdefault((method.path, method.http_method), []).append(method)
+    paths: dict[str, dict[str, Any]] = {}
+    for (path, verb), methods in shared.items():
+        paths.setdefault(path, {})[verb.lower()] = _operation(provider, methods)
+    return paths
+
+
+def _description(method: Method) -> str:
+    text = " ".join(method.description.split())
+    text += _bullets("Notes", method.notes)
+    if method.safety.note:
+        text += "\n\nIdempotency: " + " ".join(method.safety.note.split())
+    return text + _bullets("Errata", method.errata)
+
+
+def _operation(provider: Provider, methods: list[Method]) -> dict[str, Any]:
+    first = methods[0]
+    op: dict[str, Any] = {"operationId": first.name}
+    if len(methods) == 1:
+        op["summary"] = first.title
+        op["description"] = _description(first)
+    else:
+        op["summary"] = " / ".join(m.title for m in methods)
+        op["description"] = "\n\n".join(f"**{m.name}**: {_description(m)}" for m in methods)
+        op["x-opigen-methods"] = [m.name for m in methods]
+    op["tags"] = list(dict.fromkeys(m.group for m in methods))
+    op["externalDocs"] = {"description": first.doc_title, "url": first.doc_url}
+    alternatives = list(dict.fromkeys(alt for m in methods for alt in m.auth))
+    op["security"] = _security(tuple(alternatives))
+    parameters = _parameters(methods)
+    if parameters:
+        op["parameters"] = parameters
+    body = next((m for m in methods if m.body_content is not None), None)
+    if body is not None and body.body_content is not None:
+        op["requestBody"] = _request_body(body, body.body_content)
+    op["responses"] = _responses(provider, methods)
+    return op
+
+
+def _parameters(methods: list[Method]) -> list[dict[str, Any]]:
+    seen: dict[tuple[str, str], Parameter] = {}
+    for method in methods:
+        for p in method.parameters:
+            if p.location is not Location.BODY:
+                seen.setdefault((p.location.value, p.wire), p)
+    out = []
+    for (location, wire), p in seen.items():
+        required = p.location is Location.PATH or all(
+            any(q.wire == wire and q.location.value == location and q.required for q in m.parameters)
+            for m in methods
+        )
+        item: dict[str, Any] = {"name": wire, "in": location, "description": " ".join(p.description.split()),
+                                "required": required, "schema": parameter_schema(p, REFS)}
+        if p.has_example:
+            item["example"] = p.example
+        out.append(item)
+    return out
+
+
+def _request_body(method: Method, content: BodyContent) -> dict[str, Any]:
+    fields = [p for p in method.parameters if p.location is Location.BODY]
+    schema = {"$ref": REFS + method.body_model} if method.body_model else body_schema(method, REFS)
+    return {
+        "required": any(p.required or p.is_const for p in fields),
+        "content": {MEDIA[content]: {"schema": schema, "example": body_example(method)}},
+    }
+
+
+@dataclass
+class _Entry:
+    descriptions: list[str] = field(default_factory=list)
+    schemas: list[Any] = field(default_factory=list)
+    example: Any = None
+    has_example: bool = False
+    headers: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, description: str, schema: Any, example: Any, has_example: bool) -> None:
+        if description not in self.descriptions:
+            self.descriptions.append(description)
+        if schema is not None and schema not in self.schemas:
+            self.schemas.append(schema)
+        if has_example and not self.has_example:
+            self.example, self.has_example = example, True
+
+    def render(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"description": " ".join(self.descriptions)}
+        if self.headers:
+            out["headers"] = self.headers
+        if self.schemas or self.has_example:
+            media: dict[str, Any] = {}
+            if self.schemas:
+                media["schema"] = self.schemas[0] if len(self.schemas) == 1 else {"anyOf": self.schemas}
+            if self.has_example:
+                media["example"] = self.example
+            out["content"] = {JSON_MEDIA: media}
+        return out
+
+
+def _sample_field(method: Method) -> str:
+    return next((p.wire for p in method.parameters), "field")
+
+
+def _responses(provider: Provider, methods: list[Method]) -> dict[str, Any]:
+    entries: dict[int, _Entry] = {}
+    error_schema = normalize(provider.errors.schema, REFS)
+    for method in methods:
+        for r in method.responses:
+            entry = entries.setdefault(r.status, _Entry())
+            schema = normalize(r.schema, REFS) if r.schema is not None else None
+            entry.add(" ".join(r.description.split()), schema, r.example, r.has_example)
+            for h in r.headers:
+                header: dict[str, Any] = {"description": h.description, "schema": normalize(h.schema, REFS)}
+                if h.example is not None:
+                    header["example"] = h.example
+                entry.headers.setdefault(h.name, header)
+        for use in error_uses(provider, method):
+            reason = REASONS[use.kind]
+            field_name = _sample_field(method) if use.kind is ErrorKind.VALIDATION else ""
+            example = fill(use.answer.body, reason, field_name)
+            entries.setdefault(use.answer.status, _Entry()).add(reason, error_schema, example, True)
+    return {str(status): entries[status].render() for status in sorted(entries)}

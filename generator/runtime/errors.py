@@ -1,0 +1,195 @@
+"""The exceptions every generated client raises.
+
+```
+OpiError                          any error raised by an opi client
+├── ValidationError               the call breaks the spec (type, required, enum, length, range); nothing sent
+├── CredentialsError              a credential the method needs was not given; nothing sent
+├── TransportError                no usable answer came back
+│   ├── ConnectError              could not connect; the request was not sent
+│   ├── TimeoutError              no answer in time
+│   ├── NetworkError              the connection broke after the request may have been sent
+│   └── UncertainWriteError       a write was sent, its outcome is unknown, and it was not sent again
+├── ResponseValidationError       a success answer that does not match the spec (`.raw` holds it)
+└── ApiError                      the provider answered with an error status
+    ├── BadRequestError           400
+    ├── AuthenticationError       401
+    ├── PermissionDeniedError     403
+    ├── NotFoundError             404
+    ├── ConflictError             409
+    ├── UnprocessableEntityError  422
+    ├── RateLimitError            429
+    └── ServerError               5xx
+```
+
+Other 4xx statuses raise `ApiError` itself. An `ApiError` carries `status`, the provider's `message`, the
+parsed error `envelope` (the provider's error model, or None when the body does not match it), the raw
+`body` bytes and `raw` (status, headers, body). Messages never contain credentials.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .response import RawResponse
+
+
+class OpiError(Exception):
+    """Base class of every error an opi client raises."""
+
+
+class ValidationError(OpiError, ValueError):
+    """The call breaks the spec; the request was not sent.
+
+    `errors` lists every problem as (field, rule) pairs; `field` and `rule` are the first one's.
+    """
+
+    def __init__(self, operation: str, errors: list[tuple[str, str]]) -> None:
+        self.operation = operation
+        self.errors = errors
+        self.field, self.rule = errors[0]
+        text = "; ".join(f"{field}: {rule}" for field, rule in errors)
+        super().__init__(f"{operation}: invalid call, nothing was sent: {text}")
+
+
+class CredentialsError(OpiError):
+    """The method needs credentials the client was not given; the request was not sent."""
+
+    def __init__(self, operation: str, alternatives: list[list[str]]) -> None:
+        self.operation = operation
+        self.alternatives = alternatives
+        wanted = " or ".join(", ".join(f"{name}=" for name in names) for names in alternatives)
+        super().__init__(f"{operation} needs credentials: pass {wanted} to the client")
+
+
+class TransportError(OpiError):
+    """No usable answer came back from the provider."""
+
+    def __init__(self, message: str, *, operation: str) -> None:
+        self.operation = operation
+        super().__init__(message)
+
+
+class ConnectError(TransportError):
+    """The client could not connect; the request was not sent."""
+
+
+class TimeoutError(TransportError):
+    """No answer came within the timeout."""
+
+
+class NetworkError(TransportError):
+    """The connection broke after the request may have been sent."""
+
+
+class UncertainWriteError(TransportError):
+    """A write was sent but its outcome is unknown; the client did not send it again.
+
+    `unique_field` and `unique_value` name the client-chosen id to look the record up by, when the spec
+    declares one. Check the provider's state before writing again.
+    """
+
+    def __init__(
+        self, message: str, *, operation: str, unique_field: str | None = None, unique_value: Any = None
+    ) -> None:
+        self.unique_field = unique_field
+        self.unique_value = unique_value
+        super().__init__(message, operation=operation)
+
+
+class ResponseValidationError(OpiError):
+    """The provider answered with a success status, but the answer does not match the spec.
+
+    The request succeeded: do not repeat a write because of this error. `raw` holds the answer.
+    """
+
+    def __init__(self, message: str, *, operation: str, raw: RawResponse) -> None:
+        self.operation = operation
+        self.raw = raw
+        self.status = raw.status_code
+        super().__init__(message)
+
+
+class ApiError(OpiError):
+    """The provider answered with an error status."""
+
+    def __init__(self, message: str, *, operation: str, raw: RawResponse, envelope: Any = None) -> None:
+        self.operation = operation
+        self.status = raw.status_code
+        self.message = message
+        self.envelope = envelope
+        self.raw = raw
+        self.body = raw.content
+        self.retry_after: float | None = None
+        super().__init__(f"{operation}: HTTP {raw.status_code}: {message}")
+
+
+class BadRequestError(ApiError):
+    """400: the provider rejected the request."""
+
+
+class AuthenticationError(ApiError):
+    """401: missing, wrong or expired credentials."""
+
+
+class PermissionDeniedError(ApiError):
+    """403: the credentials do not allow this request."""
+
+
+class NotFoundError(ApiError):
+    """404: no such resource."""
+
+
+class ConflictError(ApiError):
+    """409: the request conflicts with the provider's state (for example a duplicate id)."""
+
+
+class UnprocessableEntityError(ApiError):
+    """422: the provider could not process the request's data."""
+
+
+class RateLimitError(ApiError):
+    """429: too many requests; `retry_after` holds the provider's wait in seconds, if it sent one."""
+
+
+class ServerError(ApiError):
+    """5xx: the provider failed."""
+
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def error_class(status: int) -> type[ApiError]:
+    """The exception class for an error status."""
+    if status >= 500:
+        return ServerError
+    return _BY_STATUS.get(status, ApiError)
+
+
+__all__ = [
+    "ApiError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "ConnectError",
+    "CredentialsError",
+    "NetworkError",
+    "NotFoundError",
+    "OpiError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "ServerError",
+    "TimeoutError",
+    "TransportError",
+    "UncertainWriteError",
+    "UnprocessableEntityError",
+    "ValidationError",
+]

@@ -1,0 +1,183 @@
+"""Turning a method call into a validated request, before anything is sent.
+
+Every keyword is checked against the spec with the method's generated models (types, required, enums,
+lengths, ranges); an invalid call raises `ValidationError` naming the keyword and the rule.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import uuid
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import pydantic
+
+from .errors import ValidationError
+from .spec import BODY, HEADER, IDEMPOTENCY_HEADER, PATH, QUERY, Operation, Param, ProviderSpec
+
+QueryItems = list[tuple[str, str | int | float | bool | None]]
+
+
+class Prepared:
+    """A request ready to send (and to send again, byte for byte, when that is safe)."""
+
+    __slots__ = ("content", "headers", "method", "path", "query", "unique_value")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        query: QueryItems,
+        headers: dict[str, str],
+        content: bytes | None,
+        unique_value: Any = None,  # the unique client-chosen id of a write, if the spec declares one
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.content = content
+        self.unique_value = unique_value
+
+
+class Shape:
+    """What the runtime derives once per operation, the model classes included."""
+
+    __slots__ = ("body", "by_wire", "names", "params", "response", "unique_wire")
+
+    def __init__(self, spec: ProviderSpec, op: Operation[Any]) -> None:
+        self.names = frozenset(p.name for p in op.params if not p.is_const)
+        self.by_wire: dict[str, Param] = {p.wire: p for p in op.params}
+        unique = next((p for p in op.params if p.name == op.safety.field), None)
+        self.unique_wire = unique.wire if unique else None
+        self.response = model_class(spec, op.response_model)
+        self.params = model_class(spec, op.params_model)
+        self.body = model_class(spec, op.body_model)
+
+
+_SHAPES: dict[int, Shape] = {}
+
+
+def shape(spec: ProviderSpec, op: Operation[Any]) -> Shape:
+    found = _SHAPES.get(id(op))
+    if found is None:
+        found = _SHAPES[id(op)] = Shape(spec, op)
+    return found
+
+
+def model_class(spec: ProviderSpec, name: str | None) -> type[pydantic.BaseModel] | None:
+    """A model of the provider by name; its module is imported on first use."""
+    if name is None:
+        return None
+    model: type[pydantic.BaseModel] = getattr(importlib.import_module(spec.models), name)
+    return model
+
+
+def _text(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return str(value)
+
+
+def _where(loc: tuple[int | str, ...], info: Shape) -> str:
+    """A pydantic error location as the caller wrote it: keyword name, then wire names and indexes."""
+    if not loc:
+        return "body"
+    head, *rest = loc
+    param = info.by_wire.get(str(head))
+    out = param.name if param else str(head)
+    for part in rest:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _problems(exc: pydantic.ValidationError, info: Shape) -> list[tuple[str, str]]:
+    # Only the rule is reported, never the input: a rejected value may be a secret.
+    return [(_where(e["loc"], info), f"{e['msg']} [{e['type']}]") for e in exc.errors(include_url=False)]
+
+
+def _validate(
+    model: type[pydantic.BaseModel], data: Any, info: Shape, problems: list[tuple[str, str]]
+) -> pydantic.BaseModel | None:
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        problems.extend(_problems(exc, info))
+        return None
+
+
+def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], body: Any) -> Prepared:
+    """Validate a call and build its request; raise ValidationError and send nothing when it is invalid."""
+    info = shape(spec, op)
+    problems: list[tuple[str, str]] = [
+        (k, "unexpected keyword argument") for k in args if k not in info.names
+    ]
+    fields: dict[str, Any] = {}
+    params: dict[str, Any] = {}
+    given_fields = False
+    for p in op.params:
+        if p.is_const:
+            value = p.const
+        else:
+            value = args.get(p.name)
+            if value is None:
+                value = p.default
+            elif p.location == BODY:
+                given_fields = True
+            if value is None:
+                continue
+        if p.location == BODY:
+            fields[p.wire] = value
+        else:
+            params[p.wire] = value
+
+    if info.params is not None:
+        model = _validate(info.params, params, info, problems)
+        if model is not None:
+            params = {**params, **model.model_dump(mode="json", by_alias=True, exclude_none=True)}
+
+    content: bytes | None = None
+    headers: dict[str, str] = {}
+    if info.body is not None:
+        if body is not None and given_fields:
+            problems.append(("body", "pass either body= or the body's fields, not both"))
+        data: Any = fields if body is None else body
+        payload = data if isinstance(data, info.body) else _validate(info.body, data, info, problems)
+        if payload is not None and not problems:
+            if op.body_content == "form":
+                dumped = payload.model_dump(mode="json", by_alias=True, exclude_none=True)
+                content = urlencode([(k, _text(v)) for k, v in dumped.items()]).encode("ascii")
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            else:
+                content = payload.__pydantic_serializer__.to_json(payload, by_alias=True, exclude_none=True)
+                headers["Content-Type"] = "application/json"
+            if body is not None and info.unique_wire is not None:
+                fields = payload.model_dump(mode="json", by_alias=True, exclude_none=True)
+    elif body is not None:
+        problems.append(("body", "this method has no request body"))
+    if problems:
+        raise ValidationError(op.name, problems)
+
+    path = op.path
+    query: QueryItems = []
+    for wire, value in params.items():
+        location = info.by_wire[wire].location
+        if location == PATH:
+            path = path.replace("{" + wire + "}", quote(_text(value), safe=""))
+        elif location == QUERY:
+            values = value if isinstance(value, list) else [value]
+            query += [(wire, _text(v)) for v in values]
+        elif location == HEADER:
+            headers[wire] = _text(value)
+    if op.safety.kind == IDEMPOTENCY_HEADER and op.safety.header:
+        # One key per logical call, repeated on every retry of it.
+        headers[op.safety.header] = str(uuid.uuid4())
+    unique = fields.get(info.unique_wire) if info.unique_wire else None
+    return Prepared(op.http_method, path, query, headers, content, unique)

@@ -1,0 +1,206 @@
+"""The static description of a provider and its methods, as generated from the spec.
+
+Each generated `opi/<alias>/client.py` holds one `ProviderSpec` and one `Operation` per method; the
+runtime reads only these, so the generated part stays a thin typed layer. Models are named, not imported:
+the runtime imports a provider's models module on first use, so importing a client stays cheap. (Plain
+slotted classes rather than dataclasses for the same reason: building a dataclass costs about a
+millisecond at import.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")  # the typed answer; the generated code declares it, e.g. Operation[RefundList]
+
+PATH, QUERY, HEADER, BODY = "path", "query", "header", "body"
+SAFE, NONE, IDEMPOTENCY_HEADER, UNIQUE_FIELD = "safe", "none", "header", "unique_field"
+
+
+class _Record:
+    """Read-only after construction by convention; a repr for debugging."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        names: tuple[str, ...] = getattr(type(self), "__slots__", ())
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
+        return f"{type(self).__name__}({fields})"
+
+
+class Param(_Record):
+    """One parameter: its Python keyword, where it goes and its name there."""
+
+    __slots__ = ("const", "default", "is_const", "location", "name", "required", "secret", "wire")
+
+    def __init__(
+        self,
+        name: str,
+        wire: str,
+        location: str,  # PATH | QUERY | HEADER | BODY
+        *,
+        required: bool = False,
+        default: Any = None,  # applied when the caller leaves the keyword out
+        const: Any = None,
+        is_const: bool = False,
+        secret: bool = False,
+    ) -> None:
+        self.name = name
+        self.wire = wire
+        self.location = location
+        self.required = required
+        self.default = default
+        self.const = const
+        self.is_const = is_const
+        self.secret = secret
+
+
+class Lookup(_Record):
+    """How to find the record of a write whose answer was lost."""
+
+    __slots__ = ("items", "method", "parameter", "result")
+
+    def __init__(self, method: str, parameter: str, items: str, result: str | None) -> None:
+        self.method = method  # Python name of the lookup operation
+        self.parameter = parameter  # its parameter that takes the unique value
+        self.items = items  # dotted path of the list in the lookup's answer
+        self.result = result  # where a found record goes in the write's answer (None: the record is it)
+
+
+class Safety(_Record):
+    """Whether and how a request may be sent again."""
+
+    __slots__ = ("field", "header", "kind", "lookup")
+
+    def __init__(
+        self, kind: str, *, header: str | None = None, field: str | None = None, lookup: Lookup | None = None
+    ) -> None:
+        self.kind = kind  # SAFE | NONE | IDEMPOTENCY_HEADER | UNIQUE_FIELD
+        self.header = header  # IDEMPOTENCY_HEADER: the key's header
+        self.field = field  # UNIQUE_FIELD: Python name of the unique parameter
+        self.lookup = lookup
+
+
+class Operation(_Record, Generic[T]):
+    """One spec method."""
+
+    __slots__ = (
+        "auth",
+        "body_content",
+        "body_model",
+        "http_method",
+        "name",
+        "params",
+        "params_model",
+        "path",
+        "py_name",
+        "response_model",
+        "safety",
+    )
+
+    def __init__(
+        self,
+        *,
+        name: str,  # PascalCase, as in the spec
+        py_name: str,
+        http_method: str,
+        path: str,  # with {wire} placeholders
+        response_model: str | None,  # model class name; None: the answer is returned as a RawResponse
+        params: tuple[Param, ...] = (),
+        auth: tuple[tuple[str, ...], ...] = (),  # alternatives of scheme names; () = no auth
+        params_model: str | None = None,  # model of the path/query/header parameters, keyed by wire name
+        body_model: str | None = None,
+        body_content: str | None = None,  # "json" | "form"
+        safety: Safety | None = None,
+    ) -> None:
+        self.name = name
+        self.py_name = py_name
+        self.http_method = http_method
+        self.path = path
+        self.response_model = response_model
+        self.params = params
+        self.auth = auth
+        self.params_model = params_model
+        self.body_model = body_model
+        self.body_content = body_content
+        self.safety = safety or Safety(SAFE)
+
+
+class Scheme(_Record):
+    """An auth scheme; `inputs` are the client keywords it reads, in the spec's role order."""
+
+    __slots__ = ("expires_field", "header", "inputs", "kind", "name", "prefix", "token_field", "token_method")
+
+    def __init__(
+        self,
+        name: str,
+        kind: str,  # bearer | basic | api_key | oauth2
+        inputs: tuple[str, ...],
+        *,
+        header: str | None = None,
+        prefix: str = "",
+        token_method: str | None = None,  # oauth2: Python name of the token operation
+        token_field: str = "access_token",
+        expires_field: str = "expires_in",
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.inputs = inputs
+        self.header = header
+        self.prefix = prefix
+        self.token_method = token_method
+        self.token_field = token_field
+        self.expires_field = expires_field
+
+
+class ProviderSpec(_Record):
+    __slots__ = (
+        "alias",
+        "base_url_env",
+        "default_environment",
+        "environments",
+        "error_model",
+        "headers",
+        "message_paths",
+        "models",
+        "operations",
+        "schemes",
+        "secret_inputs",
+        "source",
+        "title",
+        "unauthorized_status",
+    )
+
+    def __init__(
+        self,
+        *,
+        alias: str,
+        title: str,
+        source: str,  # the spec file this was generated from
+        environments: Mapping[str, str],  # name -> base URL
+        default_environment: str,
+        base_url_env: str,  # an environment variable that replaces the base URL when base_url= is not given
+        headers: Mapping[str, str],  # sent on every request unless the caller overrides them
+        schemes: Mapping[str, Scheme],
+        secret_inputs: frozenset[str],
+        models: str,  # the module holding the provider's models, imported on first use
+        error_model: str,
+        message_paths: tuple[str, ...],  # dotted paths of the error message; integer parts index lists
+        unauthorized_status: int,  # the status of the provider's "bad token" answer (one refresh is tried)
+        operations: Mapping[str, Operation[Any]],  # by Python name
+    ) -> None:
+        self.alias = alias
+        self.title = title
+        self.source = source
+        self.environments = environments
+        self.default_environment = default_environment
+        self.base_url_env = base_url_env
+        self.headers = headers
+        self.schemes = schemes
+        self.secret_inputs = secret_inputs
+        self.models = models
+        self.error_model = error_model
+        self.message_paths = message_paths
+        self.unauthorized_status = unauthorized_status
+        self.operations = operations

@@ -1,0 +1,149 @@
+"""Shared pieces of the generated-client tests: providers, credentials, a spec method's example call and the
+request the provider's docs prescribe for it, and a canned-answer loopback server."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from generator.ir import AuthKind, Location, Method, Provider
+from generator.mock import MockServer, RecordedRequest
+from generator.pipeline import load_providers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@cache
+def providers() -> tuple[Provider, ...]:
+    return tuple(load_providers([ROOT / "specs"]))
+
+
+def provider(alias: str) -> Provider:
+    return next(p for p in providers() if p.alias == alias)
+
+
+def package(alias: str) -> ModuleType:
+    return importlib.import_module(f"opi.{alias}")
+
+
+def token_inputs(p: Provider) -> set[str]:
+    """The `token=` keywords of OAuth2 schemes: the client fetches those itself from other credentials."""
+    return {s.inputs[0].name for s in p.schemes if s.kind is AuthKind.OAUTH2}
+
+
+def credentials(p: Provider) -> dict[str, str]:
+    """A distinct value for every constructor credential except fetched tokens; the contract server is
+    started with the same values, so it accepts exactly these."""
+    return {
+        i.name: f"{p.alias}-{i.name}-s3cr3t-value" for i in p.client_inputs if i.name not in token_inputs(p)
+    }
+
+
+def example_kwargs(p: Provider, m: Method) -> dict[str, Any]:
+    """Every keyword of a method at its spec example; a token method gets the client's credentials."""
+    creds = credentials(p)
+    return {q.py_name: creds.get(q.py_name, q.example) for q in m.parameters if not q.is_const}
+
+
+def answered(server: MockServer, route: str) -> list[RecordedRequest]:
+    """The requests of one route once the server has recorded its answers (it records just after sending)."""
+    deadline = time.monotonic() + 2.0
+    while True:
+        found = server.requests_for(route)
+        if all(r.status is not None for r in found) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.005)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+@dataclass
+class Expected:
+    path: str
+    query: dict[str, list[str]]
+    body: Any  # JSON value, form dict, or None
+
+
+def expected_request(p: Provider, m: Method, kwargs: dict[str, Any]) -> Expected:
+    """What the docs prescribe for a call with these keywords: the path with its values, the query and the
+    body keyed by wire names with constants and defaults added."""
+    path = m.path
+    query: dict[str, list[str]] = {}
+    body: dict[str, Any] = {}
+    for q in m.parameters:
+        value = q.const if q.is_const else kwargs.get(q.py_name, q.default if q.has_default else None)
+        if value is None:
+            continue
+        if q.location is Location.PATH:
+            path = path.replace("{" + q.wire + "}", _text(value))
+        elif q.location is Location.QUERY:
+            query[q.wire] = [_text(value)]
+        elif q.location is Location.BODY:
+            body[q.wire] = value
+    if m.body_content is None:
+        return Expected(path, query, None)
+    if m.body_content.value == "form":
+        return Expected(path, query, {k: _text(v) for k, v in body.items()})
+    return Expected(path, query, body)
+
+
+@dataclass
+class Canned:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+
+@contextmanager
+def canned_server(answers: list[Canned]) -> Iterator[tuple[str, list[str]]]:
+    """A loopback HTTP server that answers the given answers in turn (the last one repeats).
+
+    Yields its URL and the list of request lines it received."""
+    seen: list[str] = []
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _answer(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            if length:
+                self.rfile.read(length)
+            with lock:
+                seen.append(f"{self.command} {self.path}")
+                answer = answers[min(len(seen), len(answers)) - 1]
+            self.send_response(answer.status)
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(answer.body)))
+            self.end_headers()
+            self.wfile.write(answer.body)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -1,0 +1,164 @@
+"""Fault injection, per route, for each of the five providers: delay, drop before or after handling, 5xx,
+429 with Retry-After, malformed JSON; off unless asked for, and limited by `times`."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from mock_support import ALIASES, call, credentials, provider
+
+from generator.ir import Method, Provider
+from generator.mock import Fault, MockServer
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[dict[str, MockServer]]:
+    started: dict[str, MockServer] = {}
+    try:
+        for alias in ALIASES:
+            p = provider(alias)
+            started[alias] = MockServer(p, credentials=credentials(p)).launch()
+        yield started
+    finally:
+        for server in started.values():
+            server.stop()
+
+
+@pytest.fixture
+def server(servers: dict[str, MockServer], request: pytest.FixtureRequest) -> MockServer:
+    found = servers[request.param]
+    found.reset()
+    return found
+
+
+def _write(p: Provider) -> Method:
+    """A write that is not a token method (its faults must not break fetching tokens)."""
+    return next(m for m in p.methods if m.http_method == "POST" and m.auth
+                and all(m.name != s.token_method for s in p.schemes))
+
+
+_UNIQUE = itertools.count()
+
+
+def _call(server: MockServer, timeout: float = 5.0) -> httpx.Response:
+    """The write's example call; a unique field gets a fresh value, so repeated calls are not duplicates."""
+    p = server.provider
+    m = _write(p)
+    fresh = {q.wire: f"U-{next(_UNIQUE)}" for q in m.parameters if q.py_name == m.safety.field}
+    return call(server, m, creds=credentials(p), timeout=timeout, **fresh)
+
+
+@pytest.mark.parametrize("server", ALIASES, indirect=True)
+def test_no_fault_unless_asked_for(server: MockServer) -> None:
+    m = _write(server.provider)
+    assert _call(server).status_code == m.success.status
+
+
+@pytest.mark.parametrize("server", ALIASES, indirect=True)
+def test_drop_before_closes_the_connection_without_an_answer(server: MockServer) -> None:
+    m = _write(server.provider)
+    server.set_fault(m.name, Fault(drop="before", times=1))
+    with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
+        _call(server)
+    assert server.requests_for(m.name)[-1].status is None
+    assert _call(server).status_code == m.success.status  # times=1: only the first request
+
+
+@pytest.mark.parametrize("server", ALIASES, indirect=True)
+def test_drop_after_handles_then_closes_without_an_answer(server: MockServer) -> None:
+    m = _write(server.provider)
+    server.set_fault(m.name, Fault(drop="after"))
+    for _ in range(2):
+        with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
+            _call(server)
+    assert [r.status for r in server.requests_for(m.name)] == [None, None]
+    server.clear_faults()
+    assert _call(server).status_code == m.success.status
+
+
+@pytest.mark.parametrize("server", ALIASES, indirect=True)
+def test_server_error_status_with_the_message_where_the_provider_puts_it(server: MockServer) -> None:
+    p = server.provider
+    m = _write(p)
+    server.set_fault(m.name, Fault(status=503, times=2))
+    for _ in range(2):
+        answer = _call(server)
+        assert answer.status_code == 503
+        body = answer.json()
+        path = p.errors.message_paths[0].split(".")
+        for part in path:
+            body = body[int(part)] if isinstance(body, list) else body[part]
+        assert body == "Injected fault: HTTP 503"
+    assert _call(server).status_code == m.success.status
+
+
+@pytest.mark.parametrize("server", ALIASES, indirect=True)
+def test_429_with_retry_after(server: MockServer) -> None:
+    m = _write(server.provider)
+    server.set_fault(m.name, Fault(status=429, retry_after=7, times=1))
+    answer = _call(server)
+    assert answer.status_code == 429
+    assert answer.headers["retry-after"] == "7"
+    server.set_fault(m.name, Fault(retry_after=2, times=1))  # Retry-After alone means 429
+    answer = _call(server)
+    assert (answer.status_code, answer.headers["retry-after"]) == (429, "2")
+
+
+@pytest.mark.parametrize("server", ALIASES, indirect=True)
+def test_malformed_json_answer(server: MockServer) -> None:
+    m = _write(server.provider)
+    server.set_fault(m.name, Fault(malformed=True, times=1))
+    answer = _call(server)
+    assert answer.status_code == m.success.status
+    assert answer.headers["content-type"] == "application/json"
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(answer.content)
+    assert _call(server).json() is not None
+
+
+@pytest.mark.parametrize("server", ALIASES, indirect=True)
+def test_delay_holds_the_answer(server: MockServer) -> None:
+    m = _write(server.provider)
+    server.set_fault(m.name, Fault(delay=0.3, times=1))
+    started = time.monotonic()
+    assert _call(server).status_code == m.success.status
+    assert time.monotonic() - started >= 0.3
+    server.set_fault(m.name, Fault(delay=1.0, times=1))
+    with pytest.raises(httpx.ReadTimeout):
+        _call(server, timeout=0.2)
+    assert server.requests_for(m.name)[-1].status is None  # still waiting when the client gave up
+
+
+def test_faults_apply_per_route() -> None:
+    p = provider("geins")
+    with MockServer.start(p) as server:
+        server.set_fault("GetRefund", Fault(status=500))
+        assert call(server, p.method("ListRefunds")).status_code == 200
+        assert call(server, p.method("GetRefund")).status_code == 500
+        assert call(server, p.method("GetRefund")).status_code == 500
+        server.reset()
+        assert call(server, p.method("GetRefund")).status_code == 200
+
+
+def test_status_fault_with_malformed_body() -> None:
+    p = provider("paydo")
+    with MockServer.start(p) as server:
+        server.set_fault("CreateRefund", Fault(status=502, malformed=True))
+        answer = call(server, p.method("CreateRefund"))
+        assert answer.status_code == 502
+        with pytest.raises(json.JSONDecodeError):
+            answer.json()
+
+
+def test_unknown_route_and_bad_faults_are_refused() -> None:
+    p = provider("paydo")
+    with MockServer.start(p) as server, pytest.raises(ValueError, match="no method 'Nope'"):
+        server.set_fault("Nope", Fault(status=500))
+    for bad in ({"drop": "sideways"}, {"status": 99}, {"delay": -1}, {"times": 0}, {"retry_after": -1}):
+        with pytest.raises(ValueError):
+            Fault(**bad)  # type: ignore[arg-type]
