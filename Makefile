@@ -25,7 +25,7 @@ check: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests generated
-	$(BIN)/ruff format --check generator
+
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict generator

@@ -424,18 +424,22 @@ class _Checker:
                     "(give it 'auth: none' or another scheme)",
                 )
         seen: dict[str, JsonPath] = {}
-        for name, _spec, path in self.inputs():
+        for name, spec, path in self.inputs():
             if name in seen:
-                self.add(path, f"auth input '{name}' is declared twice (first in scheme '{seen[name][2]!s}')")
-            seen.setdefault(name, path)
-            if name in RESERVED_PY:
-                self.add(path, f"auth input name '{name}' is reserved by the generated client")
-            elif name in PYTHON_RESERVED:
-                self.add(path, f"auth input name '{name}' is a Python {_python_word(name)}")
-            if kebab(name) in RESERVED_CLI:
+                first = seen[name][2]
                 self.add(
-                    path, f"auth input name '{name}' collides with the standard CLI option --{kebab(name)}"
+                    path, f"auth input '{name}' is declared twice (first in scheme '{first!s}')", key=True
                 )
+            seen.setdefault(name, path)
+            # Point at `name:` when the spec chose the name, else at the role that defaults to it.
+            at, key = ((*path, "name"), False) if "name" in spec else (path, True)
+            if name in RESERVED_PY:
+                self.add(at, f"auth input name '{name}' is reserved by the generated client", key=key)
+            elif name in PYTHON_RESERVED:
+                self.add(at, f"auth input name '{name}' is a Python {_python_word(name)}", key=key)
+            if kebab(name) in RESERVED_CLI:
+                message = f"auth input name '{name}' collides with the standard CLI option --{kebab(name)}"
+                self.add(at, message, key=key)
 
     def check_error_answers(self) -> None:
         errors = self.data["errors"]

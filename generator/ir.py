@@ -7,32 +7,32 @@ only lay them out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 JsonSchema = dict[str, Any]
 
 
-class Location(str, Enum):
+class Location(StrEnum):
     PATH = "path"
     QUERY = "query"
     HEADER = "header"
     BODY = "body"
 
 
-class BodyContent(str, Enum):
+class BodyContent(StrEnum):
     JSON = "json"
     FORM = "form"
 
 
-class AuthKind(str, Enum):
+class AuthKind(StrEnum):
     BEARER = "bearer"
     BASIC = "basic"
     API_KEY = "api_key"
     OAUTH2 = "oauth2"
 
 
-class Idempotency(str, Enum):
+class Idempotency(StrEnum):
     SAFE = "safe"  # reads: retried freely
     NONE = "none"  # writes with no declared mechanism: never sent twice
     HEADER = "header"  # a client-chosen key header, the same on every retry

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from . import ir
-from .load import Document
 from .jsonschema_form import to_json_schema
+from .load import Document
 from .names import env_var, kebab, slug, snake
 
 _ROLES = {"bearer": ("token",), "basic": ("username", "password"), "api_key": ("key",), "oauth2": ("token",)}

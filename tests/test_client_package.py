@@ -45,6 +45,29 @@ def test_import_loads_no_generator_dependency(alias: str) -> None:
 
 
 @pytest.mark.parametrize("alias", ALIASES)
+def test_models_load_on_first_use(alias: str) -> None:
+    """Before any call: the models are not loaded by the import, and asking for them loads them."""
+    p = next(p for p in providers() if p.alias == alias)
+    model = p.methods[0].success.model
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        f"import opi.{alias} as pkg; "
+        f"print('opi.{alias}.models' in sys.modules); "
+        f"from opi.{alias} import {model}; "
+        f"print(pkg.models.{model} is {model} is pkg.{model})"
+    )
+    run = subprocess.run(
+        [sys.executable, "-I", "-c", code, str(GENERATED)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.parametrize("alias", ALIASES)
 def test_provider_package_exports(alias: str) -> None:
     p = next(p for p in providers() if p.alias == alias)
     pkg = package(alias)

@@ -7,6 +7,7 @@
 `opi._runtime.errors`.
 """
 
+import importlib
 from typing import TYPE_CHECKING
 
 from opi._runtime.errors import (
@@ -84,9 +85,9 @@ _MODELS = frozenset(
 
 def __getattr__(name: str) -> object:
     if name == "models" or name in _MODELS:
-        from . import models
-
-        return models if name == "models" else getattr(models, name)
+        # import_module, not `from . import models`: that form asks this function again and recurses.
+        module = importlib.import_module(f"{__name__}.models")
+        return module if name == "models" else getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -1,0 +1,63 @@
+"""Name derivation (generator.names): one place turns spec names into Python, CLI, env and docs names."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.names import PYTHON_RESERVED, env_var, kebab, pascal, slug, snake, words
+
+
+@pytest.mark.parametrize(
+    ("name", "snake_", "kebab_", "pascal_"),
+    [
+        ("CreateCustomerRefund", "create_customer_refund", "create-customer-refund", "CreateCustomerRefund"),
+        ("refundId", "refund_id", "refund-id", "RefundId"),
+        ("RefundID", "refund_id", "refund-id", "RefundId"),
+        ("merchant_order_id", "merchant_order_id", "merchant-order-id", "MerchantOrderId"),
+        ("HTTPServer", "http_server", "http-server", "HttpServer"),
+        ("TestAPI", "test_api", "test-api", "TestApi"),
+        ("UUID", "uuid", "uuid", "Uuid"),
+        ("testapi", "testapi", "testapi", "Testapi"),
+        ("X-Api-Key", "x_api_key", "x-api-key", "XApiKey"),
+        ("getV2Refund", "get_v2_refund", "get-v2-refund", "GetV2Refund"),
+        ("v1Refunds", "v1_refunds", "v1-refunds", "V1Refunds"),
+        ("query[identifier]", "query_identifier", "query-identifier", "QueryIdentifier"),
+        ("a__b", "a_b", "a-b", "AB"),
+    ],
+)
+def test_case_conversions(name: str, snake_: str, kebab_: str, pascal_: str) -> None:
+    assert snake(name) == snake_
+    assert kebab(name) == kebab_
+    assert pascal(name) == pascal_
+    assert snake(snake_) == snake_ and kebab(kebab_) == kebab_  # conversions are stable
+
+
+def test_different_spellings_meet_after_conversion() -> None:
+    # why the checker compares converted names: these all become one Python keyword argument
+    assert {snake(n) for n in ("refundId", "refund_id", "RefundID", "refund__id")} == {"refund_id"}
+    assert words("OrderRowId") == ["order", "row", "id"]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Create customer refund", "Create-customer-refund"),  # first letter kept, as OPI's page names
+        ("Orders management", "Orders-management"),
+        ("Get refund (v2)!", "Get-refund-v2"),
+        ("a_b  c", "a-b-c"),
+        ("Возврат заказа", "Возврат-заказа"),
+    ],
+)
+def test_slug(title: str, expected: str) -> None:
+    assert slug(title) == expected
+
+
+def test_env_var() -> None:
+    assert env_var("cdek", "token") == "OPI_CDEK_TOKEN"
+    assert env_var("geins", "api-password") == "OPI_GEINS_API_PASSWORD"
+    assert env_var("digitalriver", "base-url") == "OPI_DIGITALRIVER_BASE_URL"
+
+
+def test_python_reserved_names() -> None:
+    assert {"class", "from", "pass", "None", "match", "type", "id", "list", "format"} <= PYTHON_RESERVED
+    assert not {"refund", "amount", "token", "uuid", "reference"} & PYTHON_RESERVED
