@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
+from .jsonschema_form import to_json_schema
 from .load import Document
 from .names import PYTHON_RESERVED, kebab, snake
 from .problems import JsonPath, Problem
@@ -24,7 +25,7 @@ from .problems import JsonPath, Problem
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Keywords the generated methods and the CLI take for themselves.
 RESERVED_PY = frozenset({"self", "timeout", "raw", "extra_headers", "client", "json", "model"})
-RESERVED_CLI = frozenset({"help", "debug", "test", "out", "base-url", "version", "timeout"})
+RESERVED_CLI = frozenset({"help", "debug", "test", "out", "base-url", "version", "timeout", "environment"})
 ERROR_MODEL = "ErrorBody"  # model.py's name for an inline error schema
 _REF = re.compile(r"^#/schemas/([A-Za-z][A-Za-z0-9_]*)$")
 _MODEL_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
@@ -168,6 +169,7 @@ class _Checker:
         self.schemas: dict[str, Any] = self.data.get("schemas") or {}
         self.schemas_usable = True  # False when refs dangle, loop or patterns do not compile
         self.methods: list[dict[str, Any]] = self.data["methods"]
+        self.defs: dict[str, Any] = to_json_schema(self.schemas)
 
     def add(self, path: JsonPath, message: str, *, key: bool = False) -> None:
         self.problems.append(self.doc.problem(path, message, key=key))
@@ -307,9 +309,8 @@ class _Checker:
         """Report where `value` breaks `schema`, pointing into the value itself."""
         if not isinstance(schema, dict) or not self.schemas_usable:
             return
-        text = json.dumps(schema).replace('"#/schemas/', '"#/$defs/')
-        defs = json.loads(json.dumps(self.schemas).replace('"#/schemas/', '"#/$defs/'))
-        resolved = {**json.loads(text), "$defs": defs}
+        # The same JSON Schema form the models and the mock use, so `nullable: true` admits null here too.
+        resolved = {**to_json_schema(schema), "$defs": self.defs}
         validator = jsonschema.Draft202012Validator(resolved, format_checker=jsonschema.FormatChecker())
         try:
             error = best_match(validator.iter_errors(value))

@@ -126,6 +126,11 @@ SEMANTIC_CASES: list[tuple[str, Callable[[Data], object], list[tuple[str, str]]]
     ("unknown-key-in-example", lambda d: d["schemas"]["Failure"].update(additionalProperties=False)
      or method(d, "GetRefund")["responses"]["404"]["example"].update(code=4),
      [("example does not match its schema: unknown key 'code'", "$.methods[1].responses.404.example.code")]),
+    ("nullable-admits-null", lambda d: d["schemas"]["Refund"]["properties"]["reference"].update(nullable=True)
+     or method(d, "GetRefund")["responses"]["200"]["example"].update(reference=None), []),
+    ("null-needs-nullable", lambda d: method(d, "GetRefund")["responses"]["200"]["example"].update(reference=None),
+     [("example does not match its schema: expected a string, got null",
+       "$.methods[1].responses.200.example.reference")]),
     ("error-answer", lambda d: d["errors"]["answers"]["not_found"].update(body={"msg": "{message}"}),
      [("answer body does not match its schema: missing required key 'message'",
        "$.errors.answers.not_found.body")]),
