@@ -342,6 +342,9 @@ CASES: list[Case] = [
     type: object
     description: Taken.
 """)),
+    # --- added after the first review (numbers stay stable) ---------------------------------------------
+    case("url-with-quote", sub("    url: https://sandbox.example.com/v1\n", "    url: https://sandbox.example.com/v1\"\n")),
+    case("path-with-quote", sub("    http: GET /refunds\n", "    http: GET /refunds\"\"\"\n")),
 ]
 
 
