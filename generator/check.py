@@ -19,13 +19,12 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from .jsonschema_form import to_json_schema
 from .load import Document
-from .names import PYTHON_RESERVED, kebab, snake
+from .names import PYTHON_RESERVED, RESERVED_CLI_OPTIONS, kebab, snake
 from .problems import JsonPath, Problem
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Keywords the generated methods and the CLI take for themselves.
 RESERVED_PY = frozenset({"self", "timeout", "raw", "extra_headers", "client", "json", "model"})
-RESERVED_CLI = frozenset({"help", "debug", "test", "out", "base-url", "version", "timeout", "environment"})
 ERROR_MODEL = "ErrorBody"  # model.py's name for an inline error schema
 _REF = re.compile(r"^#/schemas/([A-Za-z][A-Za-z0-9_]*)$")
 _MODEL_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
@@ -438,7 +437,7 @@ class _Checker:
                 self.add(at, f"auth input name '{name}' is reserved by the generated client", key=key)
             elif name in PYTHON_RESERVED:
                 self.add(at, f"auth input name '{name}' is a Python {_python_word(name)}", key=key)
-            if kebab(name) in RESERVED_CLI:
+            if kebab(name) in RESERVED_CLI_OPTIONS:
                 message = f"auth input name '{name}' collides with the standard CLI option --{kebab(name)}"
                 self.add(at, message, key=key)
 
@@ -626,7 +625,7 @@ class _Checker:
                 )
             taken_py.setdefault(py, j)
             taken_cli.setdefault(option, j)
-            if option in RESERVED_CLI:
+            if option in RESERVED_CLI_OPTIONS:
                 self.add(option_at, f"CLI option --{option} is reserved for the CLI itself")
             if py in client:
                 self.add((*here, "name"), f"parameter {shown} collides with {client[py]}")

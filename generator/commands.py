@@ -12,7 +12,7 @@ from .problems import SpecError
 
 def add_commands(sub: Any) -> None:
     """Add sub-commands to the `opigen` parser. `sub` is argparse's sub-parser action."""
-    from .mock.command import add_parser
+    from .mock_command import add_parser
 
     add_parser(sub)
     openapi = sub.add_parser("openapi", help="write one OpenAPI 3.1 document (JSON) per provider")

@@ -43,8 +43,8 @@ class Idempotency(StrEnum):
 class TypeRef:
     """A parameter's or field's type, resolved for every consumer at once."""
 
-    python: str  # annotation used in generated code, e.g. "list[BasketItem]"
-    label: str  # human label for docs and CLI help, e.g. "array of BasketItem"
+    python: str  # annotation used in generated code, e.g. "list[Item]"
+    label: str  # human label for docs and CLI help, e.g. "array of Item"
     cli: str  # how the CLI converts text: string|integer|number|boolean|date|datetime|json
     model: str | None  # model class name when the type is (or holds) a generated model
     enum: tuple[Any, ...] = ()

@@ -8,6 +8,9 @@ import re
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 
+# Options every `opi` command has; a spec parameter or credential with one of these names would shadow it.
+RESERVED_CLI_OPTIONS = frozenset({"environment", "base-url", "timeout", "debug", "test", "out", "help", "version"})
+
 PYTHON_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
 
 

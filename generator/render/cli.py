@@ -11,13 +11,10 @@ from typing import Any
 
 from .. import __version__
 from ..ir import AuthKind, AuthScheme, Input, Location, Method, Parameter, Provider
+from ..names import RESERVED_CLI_OPTIONS
 from .env import render
 from .package import header
 
-# Options every command has; a spec parameter or credential with one of these names would shadow it.
-STANDARD_OPTIONS = frozenset(
-    {"environment", "base-url", "timeout", "debug", "test", "out", "help", "version"}
-)
 _AUTH_HEADERS = ("Authorization",)
 
 Fields = list[tuple[str, str]]
@@ -115,7 +112,7 @@ def _check_names(provider: Provider, method: Method, credentials: set[str]) -> N
     for p in method.parameters:
         if p.is_const:
             continue
-        clash = {p.option} & (STANDARD_OPTIONS | credentials | flag | names)
+        clash = {p.option} & (RESERVED_CLI_OPTIONS | credentials | flag | names)
         if clash:
             raise ValueError(
                 f"{provider.source_file}: {method.name}: CLI option --{p.option} is already taken "

@@ -9,11 +9,14 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from ..ir import Provider
-from ..problems import SpecError
-from .server import MockServer
-from .specs import find_provider, load_all
+from .problems import SpecError
+
+if TYPE_CHECKING:
+    # The server pulls in uvicorn and starlette: imported only when `opigen mock` runs, not at every start.
+    from .ir import Provider
+    from .mock.server import MockServer
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,12 +49,16 @@ def _credentials(pairs: list[str]) -> dict[str, str]:
 
 
 def _providers(args: argparse.Namespace) -> list[Provider]:
+    from .mock.specs import find_provider, load_all
+
     if args.all:
         return load_all(args.specs)
     return [find_provider(args.provider, args.specs)]
 
 
 def run(args: argparse.Namespace) -> int:
+    from .mock.server import MockServer
+
     if bool(args.all) == bool(args.provider):
         print("opigen mock: give a provider alias or --all (not both)", file=sys.stderr)
         return 2
@@ -62,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"opigen mock: {exc}", file=sys.stderr)
         return 2
     except SpecError as exc:
-        from ..pipeline import report
+        from .pipeline import report
 
         report(exc.problems)
         return 1
