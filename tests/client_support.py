@@ -3,6 +3,7 @@ request the provider's docs prescribe for it, and a canned-answer loopback serve
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 import threading
@@ -53,6 +54,46 @@ def example_kwargs(p: Provider, m: Method) -> dict[str, Any]:
     """Every keyword of a method at its spec example; a token method gets the client's credentials."""
     creds = credentials(p)
     return {q.py_name: creds.get(q.py_name, q.example) for q in m.parameters if not q.is_const}
+
+
+def invoke(client: Any, m: Method, kwargs: dict[str, Any], mode: str) -> Any:
+    """Call a method on a fresh client ("sync" or "async"), closing the client afterwards."""
+    if mode == "sync":
+        with client:
+            return getattr(client, m.py_name)(**kwargs)
+
+    async def run() -> Any:
+        async with client:
+            return await getattr(client, m.py_name)(**kwargs)
+
+    return asyncio.run(run())
+
+
+@contextmanager
+def keyed_variant(work: Path) -> Iterator[tuple[ModuleType, Provider]]:
+    """PayDo's spec with CreateRefund declaring `kind: header` (no provider spec uses an idempotency key
+    header yet), generated into `work` as `opi.paydokey`; yields (package, provider)."""
+    import opi
+    import yaml
+
+    from generator.pipeline import generate
+
+    data = yaml.safe_load((ROOT / "specs" / "paydo.yaml").read_text(encoding="utf-8"))
+    data["provider"]["alias"] = "paydokey"
+    refund = next(m for m in data["methods"] if m["name"] == "CreateRefund")
+    refund["idempotency"] = {
+        "kind": "header",
+        "header": "Idempotency-Key",
+        "note": "The key makes a repeat safe.",
+    }
+    spec = work / "paydokey.yaml"
+    spec.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    generate([spec], work / "out")
+    opi.__path__.append(str(work / "out" / "opi"))  # the runtime stays the one under test
+    try:
+        yield importlib.import_module("opi.paydokey"), load_providers([spec])[0]
+    finally:
+        opi.__path__.remove(str(work / "out" / "opi"))
 
 
 def answered(server: MockServer, route: str) -> list[RecordedRequest]:

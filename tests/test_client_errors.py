@@ -3,7 +3,6 @@ the raw body: every documented error answer of every provider, and the contract 
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -13,6 +12,7 @@ from client_support import (
     canned_server,
     credentials,
     example_kwargs,
+    invoke,
     package,
     provider,
     providers,
@@ -20,7 +20,7 @@ from client_support import (
 )
 
 from generator.contract import fill
-from generator.ir import Method, Provider
+from generator.ir import Provider
 from generator.mock import Fault, MockServer
 
 STATUS_CLASSES = {
@@ -84,18 +84,6 @@ def client_for(p: Provider, url: str, mode: str, **options: Any) -> Any:
     given = {k: v for k, v in credentials(p).items() if k not in fetchers}
     given.update({name: "canned-token-1234" for name in token_inputs(p)})
     return cls(base_url=url, max_retries=0, **given, **options)
-
-
-def invoke(client: Any, m: Method, kwargs: dict[str, Any], mode: str) -> Any:
-    if mode == "sync":
-        with client:
-            return getattr(client, m.py_name)(**kwargs)
-
-    async def run() -> Any:
-        async with client:
-            return await getattr(client, m.py_name)(**kwargs)
-
-    return asyncio.run(run())
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import importlib
 import socket
 import time
 from collections.abc import Iterator
@@ -13,7 +12,15 @@ from typing import Any
 
 import httpx
 import pytest
-from client_support import ROOT, answered, credentials, example_kwargs, package, provider, providers
+from client_support import (
+    answered,
+    credentials,
+    example_kwargs,
+    keyed_variant,
+    package,
+    provider,
+    providers,
+)
 
 from generator.ir import Idempotency
 from generator.mock import Fault, MockServer
@@ -287,9 +294,11 @@ def test_unique_write_gives_up_when_retries_are_spent(box: MockServer) -> None:
     box.reset()
     box.set_fault("CreateRefundOrder", Fault(drop="before"))
     pkg = package("invoicebox")
-    with box_client(box, max_retries=1) as client, pytest.raises(pkg.NetworkError):
+    with box_client(box, max_retries=1) as client, pytest.raises(pkg.UncertainWriteError) as caught:
         client.create_refund_order(**refund_kwargs("R-never-1"))
     assert [r.route for r in box.requests] == ["CreateRefundOrder", "ListRefundOrders"] * 2
+    # The outcome is unknown (a late answer may yet create it): the caller gets the id to look it up by.
+    assert (caught.value.unique_field, caught.value.unique_value) == ("merchant_order_id", "R-never-1")
 
 
 # --- the rules themselves ------------------------------------------------------------
@@ -310,29 +319,8 @@ def test_backoff_grows_and_retry_after_parses() -> None:
 # --- a write with an idempotency key header (no provider spec uses one yet: a variant of one is made)
 @pytest.fixture(scope="module")
 def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Any]]:
-    """PayDo's spec with CreateRefund declaring `kind: header`, generated into a temporary `opi.paydokey`."""
-    import opi
-    import yaml
-
-    from generator.pipeline import generate, load_providers
-
-    work = tmp_path_factory.mktemp("keyed")
-    data = yaml.safe_load((ROOT / "specs" / "paydo.yaml").read_text(encoding="utf-8"))
-    data["provider"]["alias"] = "paydokey"
-    refund = next(m for m in data["methods"] if m["name"] == "CreateRefund")
-    refund["idempotency"] = {
-        "kind": "header",
-        "header": "Idempotency-Key",
-        "note": "The key makes a repeat safe.",
-    }
-    spec = work / "paydokey.yaml"
-    spec.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    generate([spec], work / "out")
-    opi.__path__.append(str(work / "out" / "opi"))  # the runtime stays the one under test
-    try:
-        yield importlib.import_module("opi.paydokey"), load_providers([spec])[0]
-    finally:
-        opi.__path__.remove(str(work / "out" / "opi"))
+    with keyed_variant(tmp_path_factory.mktemp("keyed")) as found:
+        yield found
 
 
 def test_idempotency_key_is_repeated_on_retries_and_new_per_call(keyed: tuple[Any, Any]) -> None:

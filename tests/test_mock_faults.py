@@ -1,5 +1,6 @@
 """Fault injection, per route, for each of the five providers: delay, drop before or after handling, 5xx,
-429 with Retry-After, malformed JSON; off unless asked for, and limited by `times`."""
+429 with Retry-After, malformed JSON, a proxy's HTML error page, a wrong Content-Type and a huge streamed
+body; off unless asked for, and limited by `times`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from mock_support import ALIASES, call, credentials, provider
+from mock_support import ALIASES, auth_headers, call, client_for, credentials, example_request, provider
 
 from generator.ir import Method, Provider
 from generator.mock import Fault, MockServer
@@ -159,6 +160,81 @@ def test_unknown_route_and_bad_faults_are_refused() -> None:
     p = provider("paydo")
     with MockServer.start(p) as server, pytest.raises(ValueError, match="no method 'Nope'"):
         server.set_fault("Nope", Fault(status=500))
-    for bad in ({"drop": "sideways"}, {"status": 99}, {"delay": -1}, {"times": 0}, {"retry_after": -1}):
+    bad_faults: list[dict[str, object]] = [
+        {"drop": "sideways"}, {"status": 99}, {"delay": -1}, {"times": 0}, {"retry_after": -1},
+        {"huge": -1}, {"malformed": True, "huge": 10}, {"html": True, "malformed": True},
+        {"html": True, "huge": 10}, {"html": True, "status": 200}, {"content_type": ""},
+        {"content_type": "text/plain\r\nX-Injected: 1"}, {"content_type": "plain"},
+    ]
+    for bad in bad_faults:
         with pytest.raises(ValueError):
             Fault(**bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("server", ALIASES, indirect=True)
+def test_html_error_page_like_a_proxy(server: MockServer) -> None:
+    m = _write(server.provider)
+    server.set_fault(m.name, Fault(html=True, times=1))  # html alone means 502
+    answer = _call(server)
+    assert answer.status_code == 502
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "<title>502 Bad Gateway</title>" in answer.text and len(answer.text) > 1000
+    with pytest.raises(json.JSONDecodeError):
+        answer.json()
+    assert server.requests_for(m.name)[-1].status == 502
+    server.set_fault(m.name, Fault(html=True, status=503, retry_after=1, times=1))
+    answer = _call(server)
+    assert (answer.status_code, answer.headers["retry-after"]) == (503, "1")
+    assert "<title>503 Service Unavailable</title>" in answer.text
+    assert _call(server).status_code == m.success.status  # times=1: only the first request
+
+
+@pytest.mark.parametrize("server", ALIASES, indirect=True)
+def test_wrong_content_type_keeps_the_body(server: MockServer) -> None:
+    m = _write(server.provider)
+    server.set_fault(m.name, Fault(content_type="text/plain", times=1))
+    answer = _call(server)
+    assert answer.status_code == m.success.status  # handled: a success, only mislabelled
+    assert answer.headers["content-type"] == "text/plain"
+    assert answer.json() is not None  # the body is the JSON answer as usual
+    server.set_fault(m.name, Fault(status=500, content_type="text/plain; charset=utf-8", times=1))
+    answer = _call(server)
+    assert (answer.status_code, answer.headers["content-type"]) == (500, "text/plain; charset=utf-8")
+    assert _call(server).headers["content-type"] == "application/json"
+
+
+@pytest.mark.parametrize("server", ALIASES, indirect=True)
+def test_huge_body_is_streamed_without_a_length(server: MockServer) -> None:
+    m = _write(server.provider)
+    size = 5 * 1024 * 1024 + 3
+    server.set_fault(m.name, Fault(huge=size, times=1))
+    answer = _call(server)
+    assert answer.status_code == m.success.status
+    assert "content-length" not in answer.headers
+    assert answer.headers["transfer-encoding"] == "chunked"
+    assert len(answer.content) == size
+    assert set(json.loads(answer.content)) == {"padding"}  # one valid JSON document
+    assert len(server.requests_for(m.name)) == 1
+
+
+def test_huge_body_reader_who_gives_up_does_not_stop_the_server() -> None:
+    p = provider("geins")
+    m = p.method("GetRefund")
+    with MockServer.start(p, credentials=credentials(p)) as server:
+        server.set_fault(m.name, Fault(huge=200 * 1024 * 1024, times=1))
+        request = example_request(m)
+        with client_for(server) as client:
+            request["headers"].update(auth_headers(client, p, m, credentials(p)))
+            with client.stream(**request) as answer:
+                first = next(answer.iter_bytes())
+                assert first.startswith(b'{"padding": "')
+            # The reader closed after one chunk; the server keeps answering others.
+            assert call(server, m, creds=credentials(p)).status_code == m.success.status
+
+
+def test_huge_error_status_body() -> None:
+    p = provider("paydo")
+    with MockServer.start(p) as server:
+        server.set_fault("CreateRefund", Fault(status=500, huge=100_000))
+        answer = call(server, p.method("CreateRefund"))
+        assert answer.status_code == 500 and len(answer.content) == 100_000

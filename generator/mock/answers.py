@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import http
 import json
 import math
 from typing import Any
@@ -67,6 +68,27 @@ class Answers:
             cut = b'{"truncated": '
         headers = tuple(h for h in answer.headers if h[0] != "content-type")
         return Answer(answer.status, cut, (("content-type", "application/json"), *headers))
+
+    @staticmethod
+    def html_page(status: int, headers: tuple[tuple[str, str], ...] = ()) -> Answer:
+        """An error page as a proxy in front of the provider serves it: HTML, long, no JSON anywhere."""
+        try:
+            title = f"{status} {http.HTTPStatus(status).phrase}"
+        except ValueError:
+            title = f"{status} Error"
+        filler = "".join(f"<!-- filler line {i}: proxies pad their pages past a browser's minimum -->\n"
+                         for i in range(40))
+        page = (f"<!DOCTYPE html>\n<html>\n<head><title>{title}</title></head>\n<body>\n"
+                f"<h1>{title}</h1>\n<p>The upstream server did not answer properly.</p>\n<hr>\n"
+                f"<address>gateway</address>\n{filler}</body>\n</html>\n")
+        kept = tuple(h for h in headers if h[0] != "content-type")
+        return Answer(status, page.encode("ascii"), (("content-type", "text/html; charset=utf-8"), *kept))
+
+    @staticmethod
+    def relabelled(answer: Answer, content_type: str) -> Answer:
+        """The same answer under another Content-Type."""
+        headers = tuple(h for h in answer.headers if h[0] != "content-type")
+        return Answer(answer.status, answer.body, (("content-type", content_type), *headers))
 
     # --- successes -----------------------------------------------------------------------------------
     def example(self, method: Method) -> Any:

@@ -118,8 +118,15 @@ class ContractApp:
             return
         if fault is not None and fault.malformed:
             answer = self.answers.malformed(answer)
+        if fault is not None and fault.html:
+            answer = self.answers.html_page(answer.status, answer.headers)
+        if fault is not None and fault.content_type is not None:
+            answer = self.answers.relabelled(answer, fault.content_type)
         answered(answer.status)
-        await self._send(send, answer)
+        if fault is not None and fault.huge:
+            await self._stream(send, answer, fault.huge)
+        else:
+            await self._send(send, answer)
 
     @staticmethod
     async def _lifespan(receive: Receive, send: Send) -> None:
@@ -149,6 +156,23 @@ class ContractApp:
         headers.append((b"content-length", str(len(answer.body)).encode()))
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         await send({"type": "http.response.body", "body": answer.body})
+
+    @staticmethod
+    async def _stream(send: Send, answer: Answer, size: int) -> None:
+        """`size` bytes of one JSON string, in chunks and without Content-Length: a client learns the
+        size only by reading, so only a reading limit protects its memory."""
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers]
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        head, tail = b'{"padding": "', b'"}'
+        chunk = b"x" * 65536
+        remaining = max(0, size - len(head) - len(tail))
+        await send({"type": "http.response.body", "body": head, "more_body": True})
+        while remaining > 0:
+            piece = chunk if remaining >= len(chunk) else chunk[:remaining]
+            # A client that gave up has closed the connection; the server then drops these sends.
+            await send({"type": "http.response.body", "body": piece, "more_body": True})
+            remaining -= len(piece)
+        await send({"type": "http.response.body", "body": tail})
 
     async def _drop(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Close the connection without a byte of answer, so the client sees a transport error."""

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, replace
 from typing import Literal
+
+# A media type with optional parameters, printable ASCII only (it goes into a header as it is).
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+(; *[ -~]*)?")
 
 
 @dataclass(frozen=True)
 class Fault:
     """What to do to the next matching requests of one route.
 
-    delay: seconds to wait before handling. drop: close the connection with no answer, "before" handling
-    (nothing is stored) or "after" it (records and uniqueness are stored). status: answer this status
-    without handling the request (retry_after adds `Retry-After`; retry_after alone means 429).
-    malformed: answer a body that is not valid JSON (after handling, or with `status`). times: how many
-    matching requests the fault applies to (None = all).
+    delay: seconds to wait before handling (a slow provider; longer than a client's timeout, a timeout).
+    drop: close the connection with no answer, "before" handling (nothing is stored) or "after" it
+        (records and uniqueness are stored).
+    status: answer this status without handling the request.
+    retry_after: add `Retry-After: <seconds>` to the answer; alone it means status 429.
+    malformed: answer a body that is not valid JSON, still labelled JSON (after handling, or with `status`).
+    html: answer an HTML error page (`text/html`), as a proxy or load balancer in front of the provider
+        does, without handling the request; alone it means status 502.
+    content_type: send the answer (after handling, or with `status`) under this `Content-Type` instead,
+        body unchanged: e.g. "text/plain" for a JSON body labelled as text.
+    huge: stream a body of this many bytes instead of the answer's (a valid JSON document, in chunks and
+        without `Content-Length`), after handling or with `status`; 0 = off.
+    times: how many matching requests the fault applies to (None = all).
+
+    At most one of malformed, html and huge replaces the body.
     """
 
     delay: float = 0.0
@@ -23,6 +37,9 @@ class Fault:
     status: int | None = None
     retry_after: int | None = None
     malformed: bool = False
+    html: bool = False
+    content_type: str | None = None
+    huge: int = 0
     times: int | None = None
 
     def __post_init__(self) -> None:
@@ -36,12 +53,22 @@ class Fault:
             raise ValueError("Fault.retry_after must be >= 0")
         if self.times is not None and self.times < 1:
             raise ValueError("Fault.times must be >= 1 or None")
+        if self.huge < 0:
+            raise ValueError("Fault.huge must be >= 0 (bytes; 0 = off)")
+        if sum((self.malformed, self.html, self.huge > 0)) > 1:
+            raise ValueError("Fault: at most one of malformed, html and huge replaces the body")
+        if self.html and self.status is not None and self.status < 400:
+            raise ValueError("Fault.html is an error page: its status must be >= 400")
+        if self.content_type is not None and not _TOKEN.fullmatch(self.content_type):
+            raise ValueError("Fault.content_type must be a media type such as 'text/plain'")
 
     @property
     def answer_status(self) -> int | None:
         """The status answered instead of handling the request, if any."""
         if self.status is None and self.retry_after is not None:
             return 429
+        if self.status is None and self.html:
+            return 502
         return self.status
 
 

@@ -56,7 +56,9 @@ def default_token_ttl(provider: Provider) -> float:
 
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say TCP, and without it a
+    # keep-alive answer written in two parts waits ~40 ms for the delayed ACK (Nagle).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
@@ -171,6 +173,15 @@ class MockServer:
     def requests_for(self, method: str) -> list[RecordedRequest]:
         """The requests routed to one spec method (by its name, e.g. 'CreateRefund')."""
         return [r for r in self.requests if r.route == method]
+
+    @property
+    def tokens(self) -> list[str]:
+        """The tokens this server knows (seeded and issued), e.g. for tests that scan output for leaks."""
+        return self._state.tokens()
+
+    def records(self, method: str) -> list[Any]:
+        """The records a write with a unique client-chosen id stored (by spec method name), oldest first."""
+        return self._state.records(method)
 
     def set_fault(self, method: str, fault: Fault) -> None:
         if all(m.name != method for m in self.provider.methods):

@@ -82,6 +82,10 @@ class ServerState:
             self._tokens[token] = _Token(time.monotonic() + self.token_ttl)
         return token
 
+    def tokens(self) -> list[str]:
+        with self._lock:
+            return list(self._tokens)
+
     def token_state(self, token: str) -> str:
         """'valid', 'expired' or 'unknown'."""
         with self._lock:

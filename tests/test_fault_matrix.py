@@ -1,0 +1,309 @@
+"""Every method of every provider, through its generated client (sync and async), under every fault the
+contract server injects: each ends in its documented exception within the timeout, or (where the rules let
+a call recover) in a real result; never a hang, a raw httpx/json/pydantic exception or a partial success.
+
+The expected outcome is derived from the method's declared safety (read, write without a safe-retry
+mechanism, write with a unique id and a lookup), not from a list of methods."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from client_support import (
+    Canned,
+    answered,
+    canned_server,
+    credentials,
+    example_kwargs,
+    invoke,
+    package,
+    provider,
+    providers,
+)
+
+from generator.ir import Idempotency, Method, Provider
+from generator.mock import Fault, MockServer
+
+TIMEOUT = 0.3  # the clients' timeout, seconds
+RETRIES = 1
+LIMIT = 256 * 1024  # the clients' max_response_bytes here: a huge answer is 4 times that
+MARGIN = 1.0  # seconds allowed on top of the tries' timeouts (token fetch, lookups, a loaded machine)
+OPTIONS = {"timeout": TIMEOUT, "max_retries": RETRIES, "retry_delay": 0.0, "max_response_bytes": LIMIT}
+
+FAULTS = {
+    "slow": Fault(delay=2.0),  # far beyond the timeout: a lookup in between cannot see a late write
+    "drop_before": Fault(drop="before"),
+    "drop_after": Fault(drop="after"),
+    "5xx_burst_long": Fault(status=503),  # outlasts the retries
+    "5xx_burst_short": Fault(status=503, times=RETRIES),  # the last try gets through
+    "429_retry_after": Fault(retry_after=0),
+    "malformed_json": Fault(malformed=True),
+    "html_error_page": Fault(html=True),  # 502 from a proxy
+    "wrong_content_type": Fault(content_type="text/plain"),
+    "huge_body": Fault(huge=4 * LIMIT),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    error: str | None  # the exception class name, or None: the call recovers and returns its result
+    sent: int  # requests the method's route receives
+    fewest: int | None = None  # when set, `sent` is a ceiling and this the floor
+
+
+def expected(m: Method, fault: str) -> Outcome:
+    """What the runtime's documented rules promise for this method under this fault."""
+    tries = RETRIES + 1
+    kind = m.safety.kind
+    answered_badly = {
+        "malformed_json": "ResponseValidationError",
+        "wrong_content_type": "ResponseValidationError",
+        "huge_body": "ResponseTooLargeError",
+    }
+    if fault == "huge_body" and kind is Idempotency.SAFE:
+        # The whole answer must arrive within the timeout too: on a loaded machine reading up to the limit
+        # can pass it, and a read that timed out is retried (ending in the same error).
+        return Outcome("ResponseTooLargeError", tries, fewest=1)
+    if fault in answered_badly:  # a success status: the request took effect, nothing is repeated
+        return Outcome(answered_badly[fault], 1)
+    if kind is Idempotency.NONE:  # sent exactly once, whatever happens
+        lost = {"slow": "UncertainWriteError", "drop_before": "UncertainWriteError",
+                "drop_after": "UncertainWriteError", "429_retry_after": "RateLimitError"}
+        return Outcome(lost.get(fault, "ServerError"), 1)
+    if kind is Idempotency.UNIQUE_FIELD:  # looked up after an uncertain try, re-sent when not found
+        table = {
+            "slow": Outcome("UncertainWriteError", tries),
+            "drop_before": Outcome("UncertainWriteError", tries),
+            "drop_after": Outcome(None, 1),  # the write happened: the lookup finds it
+            "5xx_burst_long": Outcome("ServerError", tries),
+            "5xx_burst_short": Outcome(None, tries),
+            "429_retry_after": Outcome("RateLimitError", tries),
+            "html_error_page": Outcome("ServerError", tries),  # 5xx: looked up, not found, re-sent
+        }
+        return table[fault]
+    assert kind in (Idempotency.SAFE, Idempotency.HEADER), kind  # repeated freely (the same key)
+    table = {
+        "slow": Outcome("TimeoutError", tries),
+        "drop_before": Outcome("NetworkError", tries),
+        "drop_after": Outcome("NetworkError", tries),
+        "5xx_burst_long": Outcome("ServerError", tries),
+        "5xx_burst_short": Outcome(None, tries),
+        "429_retry_after": Outcome("RateLimitError", tries),
+        "html_error_page": Outcome("ServerError", 1),  # 502 is not one of the retried statuses
+    }
+    return table[fault]
+
+
+CASES = [(p.alias, m.name) for p in providers() for m in p.methods]
+_FRESH = itertools.count()
+
+
+def call_kwargs(p: Provider, m: Method) -> dict[str, Any]:
+    """The example call; a unique client-chosen id is fresh each time, so that a late write of an earlier
+    case cannot make this one a duplicate."""
+    kwargs = example_kwargs(p, m)
+    if m.safety.field:
+        kwargs[m.safety.field] = f"FM-{next(_FRESH)}"
+    return kwargs
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[dict[str, MockServer]]:
+    started: dict[str, MockServer] = {}
+    try:
+        for p in providers():
+            started[p.alias] = MockServer(p, credentials=credentials(p)).launch()
+        yield started
+    finally:
+        for server in started.values():
+            server.stop()
+
+
+def run(server: MockServer, m: Method, mode: str, **options: Any) -> tuple[Any, BaseException | None, float]:
+    """(result, exception, seconds) of one call on a fresh client."""
+    p = server.provider
+    pkg = package(p.alias)
+    client = (pkg.Client if mode == "sync" else pkg.AsyncClient)(
+        base_url=server.url, **credentials(p), **{**OPTIONS, **options}
+    )
+    started = time.monotonic()
+    try:
+        result = invoke(client, m, call_kwargs(p, m), mode)
+    except BaseException as exc:  # judged by the caller: anything but the expected class fails
+        return None, exc, time.monotonic() - started
+    return result, None, time.monotonic() - started
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("fault", list(FAULTS))
+@pytest.mark.parametrize(("alias", "name"), CASES)
+def test_fault_ends_in_its_documented_outcome(
+    servers: dict[str, MockServer], alias: str, name: str, fault: str, mode: str
+) -> None:
+    server = servers[alias]
+    server.reset()
+    p = provider(alias)
+    m = p.method(name)
+    pkg = package(alias)
+    want = expected(m, fault)
+    server.set_fault(name, FAULTS[fault])
+    result, error, seconds = run(server, m, mode)
+    server.clear_faults()
+    if want.error is None:
+        assert error is None, f"expected a result, got {error!r}"
+        assert type(result).__name__ == m.success.model
+        assert result.raw_response.status_code == m.success.status
+    else:
+        assert result is None
+        assert type(error) is getattr(pkg, want.error), f"expected {want.error}, got {error!r}"
+        assert isinstance(error, pkg.OpiError)
+    # Every try may use its whole timeout; anything else is quick.
+    assert seconds < want.sent * TIMEOUT + MARGIN, f"took {seconds:.2f} s"
+    if want.fewest is None:
+        assert len(server.requests_for(name)) == want.sent
+    else:
+        assert want.fewest <= len(server.requests_for(name)) <= want.sent
+
+
+# --- what the exceptions carry ------------------------------------------------------------------------------
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_html_error_page_gives_a_short_message_and_keeps_the_page(
+    servers: dict[str, MockServer], mode: str
+) -> None:
+    server = servers["geins"]
+    server.reset()
+    m = server.provider.method("GetRefund")
+    server.set_fault(m.name, Fault(html=True, status=503))
+    _, error, _ = run(server, m, mode)
+    pkg = package("geins")
+    assert isinstance(error, pkg.ServerError)
+    assert error.message == "503 Service Unavailable"  # the page's title, not the page
+    assert error.status == 503 and error.envelope is None
+    assert len(str(error)) < 400
+    assert error.raw.content.startswith(b"<!DOCTYPE html>") and len(error.raw.content) > 1000
+    assert len(server.requests_for(m.name)) == RETRIES + 1  # 503 is retried for a read, HTML or not
+
+
+def test_plain_text_and_untitled_error_bodies_are_cut_short() -> None:
+    p = provider("geins")
+    pkg = package("geins")
+    m = p.method("ListRefunds")
+    answers = [
+        Canned(502, b"upstream " * 5000, {"Content-Type": "text/plain"}),
+        Canned(500, b"<html><body><p>" + b"oops " * 2000 + b"</p></body></html>", {}),
+    ]
+    with canned_server(answers) as (url, _), pkg.Client(base_url=url, max_retries=0, **credentials(p)) as c:
+        with pytest.raises(pkg.ServerError) as caught:
+            c.list_refunds(**example_kwargs(p, m))
+        assert caught.value.message == ("upstream " * 40).strip()[:300]
+        with pytest.raises(pkg.ServerError) as caught:
+            c.list_refunds(**example_kwargs(p, m))
+        assert caught.value.message == "Internal Server Error"  # no title: the status phrase
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_wrong_content_type_is_a_validation_error_with_the_raw_answer(
+    servers: dict[str, MockServer], mode: str
+) -> None:
+    server = servers["paydo"]
+    server.reset()
+    p = server.provider
+    m = p.method("CreateRefund")
+    server.set_fault(m.name, Fault(content_type="text/plain"))
+    _, error, _ = run(server, m, mode)
+    pkg = package("paydo")
+    assert type(error) is pkg.ResponseValidationError
+    assert "'text/plain', not JSON" in str(error)
+    assert error.status == m.success.status
+    assert error.raw.json() is not None  # the body itself was fine: it is all there
+    assert [r.status for r in answered(server, m.name)] == [m.success.status]
+
+
+def test_default_limit_stops_reading_a_huge_answer() -> None:
+    """A 40 MiB answer against the default 16 MiB limit: reading stops there and memory stays bounded."""
+    p = provider("geins")
+    pkg = package("geins")
+    m = p.method("GetRefund")
+    with MockServer.start(p, credentials=credentials(p)) as server:
+        server.set_fault(m.name, Fault(huge=40 * 1024 * 1024))
+        with (
+            pkg.Client(base_url=server.url, **credentials(p)) as client,
+            pytest.raises(pkg.ResponseTooLargeError) as caught,
+        ):
+            client.get_refund(**example_kwargs(p, m))
+    limit = 16 * 1024 * 1024
+    assert caught.value.limit == limit and len(caught.value.raw.content) == limit
+    assert isinstance(caught.value, pkg.ResponseValidationError)
+    assert "max_response_bytes=16777216" in str(caught.value)
+
+
+def test_declared_length_over_the_limit_is_not_read() -> None:
+    p = provider("geins")
+    pkg = package("geins")
+    m = p.method("ListRefunds")
+    body = b'{"padding": "' + b"x" * 5000 + b'"}'
+    with (
+        canned_server([Canned(200, body, {"Content-Type": "application/json"})]) as (url, seen),
+        pkg.Client(base_url=url, max_response_bytes=1000, **credentials(p)) as client,
+        pytest.raises(pkg.ResponseTooLargeError) as caught,
+    ):
+        client.list_refunds(**example_kwargs(p, m))
+    assert caught.value.raw.content == b""  # Content-Length said too much: nothing was read
+    assert len(seen) == 1
+
+
+def test_error_status_with_a_huge_body_is_cut_and_raised_as_its_status(
+    servers: dict[str, MockServer],
+) -> None:
+    server = servers["paydo"]
+    server.reset()
+    m = server.provider.method("CreateRefund")
+    server.set_fault(m.name, Fault(status=500, huge=4 * LIMIT))
+    _, error, _ = run(server, m, "sync")
+    pkg = package("paydo")
+    assert type(error) is pkg.ServerError
+    assert len(error.raw.content) == LIMIT and len(error.message) <= 300
+
+
+def test_a_trickling_answer_cannot_outlast_the_timeout() -> None:
+    """httpx's read timeout is per chunk: a body arriving slowly, chunk by chunk, is cut by the runtime."""
+    import socket
+    import threading
+
+    p = provider("geins")
+    pkg = package("geins")
+    m = p.method("GetRefund")
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+            while not stop.wait(0.1):  # 10 bytes every 0.1 s: each read well within the timeout
+                try:
+                    conn.sendall(b"          ")
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    try:
+        with (
+            pkg.Client(base_url=f"http://127.0.0.1:{listener.getsockname()[1]}", timeout=0.5, max_retries=0,
+                       **credentials(p)) as client,
+            pytest.raises(pkg.TimeoutError),
+        ):
+            client.get_refund(**example_kwargs(p, m))
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+    assert time.monotonic() - started < 0.5 + MARGIN
