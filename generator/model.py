@@ -132,8 +132,7 @@ class _Builder:
         schema: dict[str, Any] = {
             "type": "object",
             "description": f"Path, query and header parameters of {method['name']}.",
-            "properties": {p.wire: {**p.schema, "description": p.description} if "$ref" not in p.schema
-                           else p.schema for p in fields},
+            "properties": {p.wire: _property(p) for p in fields},
         }
         required = [p.wire for p in fields if p.required]
         if required:
@@ -149,8 +148,7 @@ class _Builder:
         schema: dict[str, Any] = {
             "type": "object",
             "description": f"Request body of {method['name']}.",
-            "properties": {p.wire: {**p.schema, "description": p.description} if "$ref" not in p.schema
-                           else p.schema for p in fields},
+            "properties": {p.wire: _property(p) for p in fields},
         }
         required = [p.wire for p in fields if p.required or p.is_const]
         if required:
@@ -256,6 +254,13 @@ class _Builder:
                     example=None if p.example is None else str(p.example),
                 )
         return tuple(inputs.values())
+
+
+def _property(p: ir.Parameter) -> dict[str, Any]:
+    """A parameter as a property of its model; secrets are marked so the model's repr hides them."""
+    if "$ref" in p.schema:
+        return p.schema
+    return {**p.schema, "description": p.description, **({"x-secret": True} if p.secret else {})}
 
 
 def _signature(kind: ir.TypeRef, raw: dict[str, Any]) -> tuple[str, str | None]:

@@ -5,8 +5,14 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from typing import Any
 
 from ..ir import Provider
+from .env import doc_lines, escape_unprintable
+
+# Public members of the runtime's model base class (opi._runtime.model.ApiModel): a spec property of that
+# name gets a trailing underscore in Python (its wire name stays), as pydantic's own names already do.
+MODEL_MEMBERS = ("raw_response", "to_json_dict")
 
 _ROOT_MODEL = re.compile(r"\nclass Model\(RootModel\[Any\]\):\n    root: Any\n")
 
@@ -20,7 +26,7 @@ def render_models(provider: Provider, header: str) -> str:
         generate,
     )
 
-    document = {"$defs": provider.schemas}
+    document = {"$defs": _for_models(provider.schemas)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         code = generate(
@@ -35,13 +41,38 @@ def render_models(provider: Provider, header: str) -> str:
             use_union_operator=True,
             use_schema_description=True,
             use_field_description=True,
+            field_extra_keys={"x-secret"},
             enum_field_as_literal=LiteralType.All,
             snake_case_field=True,
             use_double_quotes=True,
             base_class="opi._runtime.model.ApiModel",
             custom_file_header=header,
+            aliases={name: f"{name}_" for name in MODEL_MEMBERS},
             formatters=[],
         )
     if not isinstance(code, str):
         raise TypeError("datamodel-code-generator returned no text")
+    code = escape_unprintable(code)
+    renamed = sorted(n for n in provider.schemas if not re.search(rf"^class {n}\(", code, re.MULTILINE))
+    if renamed:  # the client and docs name these classes; the checker's reserved names should prevent this
+        raise ValueError(f"{provider.source_file}: no model class named {', '.join(renamed)} was generated")
     return _ROOT_MODEL.sub("\n", code)
+
+
+def _for_models(node: Any) -> Any:
+    """The schemas as the model generator should see them.
+
+    Descriptions become docstrings, so their lines are normalised (no stray whitespace in the source).
+    `format: email` would become pydantic's EmailStr, which needs the optional email-validator package at
+    import time; the clients take such values as plain strings (the docs, OpenAPI and mock keep the format).
+    """
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("format") == "email":
+            node = {k: v for k, v in node.items() if k != "format"}
+        return {
+            k: doc_lines(v) if k == "description" and isinstance(v, str) else _for_models(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_for_models(v) for v in node]
+    return node
