@@ -19,16 +19,29 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from .jsonschema_form import to_json_schema
 from .load import Document
-from .names import PYTHON_RESERVED, RESERVED_CLI_OPTIONS, kebab, snake
+from .names import (
+    CLIENT_KEYWORDS,
+    CLIENT_MEMBERS,
+    PYTHON_RESERVED,
+    RESERVED_CLI_OPTIONS,
+    RESERVED_MODEL_NAMES,
+    kebab,
+    snake,
+)
 from .problems import JsonPath, Problem
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Keywords the generated methods and the CLI take for themselves.
-RESERVED_PY = frozenset({"self", "timeout", "raw", "extra_headers", "client", "json", "model"})
+RESERVED_PY = frozenset({"self", "timeout", "raw", "extra_headers", "client", "json", "model", "body"})
 ERROR_MODEL = "ErrorBody"  # model.py's name for an inline error schema
 _REF = re.compile(r"^#/schemas/([A-Za-z][A-Za-z0-9_]*)$")
 _MODEL_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+# A header value: visible ASCII with inner spaces, nothing at its ends (a prefix may end with a space).
+_HEADER_VALUE = re.compile(r"^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$")
+_HEADER_PREFIX = re.compile(r"^[\x21-\x7e][\x20-\x7e]*$")
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9-]+$")
+_HEADER_TEXT = "an HTTP header value must be visible ASCII characters and inner spaces (no line breaks)"
 _LIST_ALLOWED_UP_TO = 10  # longer lists of allowed keys are noise; the format doc has them
 
 
@@ -204,6 +217,8 @@ class _Checker:
         for name in self.schemas:
             if not _MODEL_NAME.match(name):
                 self.add(("schemas", name), f"schema name '{name}' must be PascalCase", key=True)
+            elif name in RESERVED_MODEL_NAMES:
+                self.add(("schemas", name), _reserved_model(name, f"schema name '{name}'"), key=True)
         # First what makes a schema unusable, so the instance checks below can rely on it.
         before = len(self.problems)
         for node, path in self.all_schema_nodes():
@@ -354,6 +369,22 @@ class _Checker:
                 self.add(("environment_flag",), "an environment flag needs a second environment", key=True)
             elif envs[defaults[0] if defaults else 0]["name"] == flag["environment"]:
                 self.add(here, "the flag must select a non-default environment")
+            self.check_flag_name(flag["name"])
+
+    def check_flag_name(self, name: str) -> None:
+        """The flag is a keyword of every client constructor and an option of every command."""
+        here = ("environment_flag", "name")
+        inputs = {input_name for input_name, _, _ in self.inputs()}
+        if name in RESERVED_PY | CLIENT_KEYWORDS:
+            self.add(here, f"environment flag name '{name}' is reserved by the generated client")
+        elif name in PYTHON_RESERVED:
+            self.add(here, f"environment flag name '{name}' is a Python {_python_word(name)}")
+        elif kebab(name) in RESERVED_CLI_OPTIONS:
+            self.add(
+                here, f"environment flag name '{name}' collides with the standard CLI option --{kebab(name)}"
+            )
+        elif name in inputs:
+            self.add(here, f"environment flag name '{name}' collides with the auth input '{name}'")
 
     def check_groups(self) -> None:
         groups = [g["name"] for g in self.data["provider"]["groups"]]
@@ -433,13 +464,49 @@ class _Checker:
             seen.setdefault(name, path)
             # Point at `name:` when the spec chose the name, else at the role that defaults to it.
             at, key = ((*path, "name"), False) if "name" in spec else (path, True)
-            if name in RESERVED_PY:
+            if name in RESERVED_PY | CLIENT_KEYWORDS:
                 self.add(at, f"auth input name '{name}' is reserved by the generated client", key=key)
             elif name in PYTHON_RESERVED:
                 self.add(at, f"auth input name '{name}' is a Python {_python_word(name)}", key=key)
             if kebab(name) in RESERVED_CLI_OPTIONS:
                 message = f"auth input name '{name}' collides with the standard CLI option --{kebab(name)}"
                 self.add(at, message, key=key)
+
+    # --- HTTP headers --------------------------------------------------------------------------------
+    def check_headers(self) -> None:
+        """What goes into an HTTP header must be a valid header name or value (RFC 9110 field syntax)."""
+        for name, header in (self.data.get("headers") or {}).items():
+            self.check_header_name(name, ("headers", name))
+            self.check_header_value(header["value"], ("headers", name, "value"))
+        for name, scheme in self.data["auth"]["schemes"].items():
+            prefix = scheme.get("prefix", "")
+            if scheme["type"] == "api_key" and prefix and not _HEADER_PREFIX.match(prefix):
+                self.add(("auth", "schemes", name, "prefix"), f"{_HEADER_TEXT}: {_show(prefix)}")
+        for i, method in enumerate(self.methods):
+            for j, param in enumerate(method.get("parameters") or []):
+                if param["in"] != "header":
+                    continue
+                here = ("methods", i, "parameters", j)
+                self.check_header_name(
+                    param.get("field", param["name"]), (*here, "field" if "field" in param else "name")
+                )
+                for key in ("example", "default", "const"):
+                    if isinstance(param.get(key), str):
+                        self.check_header_value(param[key], (*here, key))
+            for status, response in method["responses"].items():
+                for name, header in (response.get("headers") or {}).items():
+                    at: JsonPath = ("methods", i, "responses", status, "headers", name)
+                    self.check_header_name(name, at, key=True)
+                    if isinstance(header.get("example"), str):
+                        self.check_header_value(header["example"], (*at, "example"))
+
+    def check_header_name(self, name: str, path: JsonPath, *, key: bool = True) -> None:
+        if not _HEADER_NAME.match(name):
+            self.add(path, f"header name {_show(name)} must be letters, digits and -", key=key)
+
+    def check_header_value(self, value: str, path: JsonPath) -> None:
+        if value and not _HEADER_VALUE.match(value):
+            self.add(path, f"{_HEADER_TEXT}: {_show(value)}")
 
     def check_error_answers(self) -> None:
         errors = self.data["errors"]
@@ -456,7 +523,9 @@ class _Checker:
         owners: dict[str, str] = {name: f"schema '{name}'" for name in self.schemas}
 
         def claim(name: str, owner: str, path: JsonPath, what: str, *, key: bool = False) -> None:
-            if name in owners:
+            if name in RESERVED_MODEL_NAMES:
+                self.add(path, _reserved_model(name, f"model name '{name}' ({what})"), key=key)
+            elif name in owners:
                 self.add(path, f"model name '{name}' ({what}) is already used by {owners[name]}", key=key)
             else:
                 owners[name] = owner
@@ -518,6 +587,16 @@ class _Checker:
                 other = self.methods[by_py[py]]["name"]
                 self.add(("methods", i, "name"), f"method '{name}' collides with '{other}' as '{py}'")
             by_py.setdefault(py, i)
+            if py in CLIENT_MEMBERS:
+                self.add(
+                    ("methods", i, "name"),
+                    f"method name '{name}' (Python '{py}') is reserved by the generated client",
+                )
+            elif py in PYTHON_RESERVED:
+                self.add(
+                    ("methods", i, "name"),
+                    f"method name '{name}' (Python '{py}') is a Python {_python_word(py)}",
+                )
             key = (method["group"], method["title"].lower())
             if key in titles:
                 self.add(
@@ -592,6 +671,7 @@ class _Checker:
     def check_parameters(self, i: int, method: dict[str, Any], params: list[dict[str, Any]]) -> None:
         client = self.client_inputs(method)
         client_options = {kebab(name): what for name, what in client.items()}
+        is_token = method["name"] in self.token_methods()
         taken_py: dict[str, int] = {}
         taken_cli: dict[str, int] = {}
         taken_wire: dict[tuple[str, str], int] = {}
@@ -601,7 +681,9 @@ class _Checker:
             option = p.get("cli", kebab(p["name"]))
             option_at = (*here, "cli") if "cli" in p else (*here, "name")
             shown = f"'{p['name']}'" if py == p["name"] else f"'{p['name']}' (Python '{py}')"
-            if py in RESERVED_PY:
+            # A token method's parameters are client constructor keywords too (model.client_inputs).
+            constructor = CLIENT_KEYWORDS if is_token and "const" not in p else frozenset()
+            if py in RESERVED_PY | constructor:
                 self.add(
                     (*here, "name"),
                     f"parameter name {shown} is reserved by the generated client; "
@@ -737,8 +819,14 @@ class _Checker:
         self.check_groups()
         self.check_auth()
         self.check_error_answers()
+        self.check_headers()
         self.check_methods()
         return self.problems
+
+
+def _reserved_model(name: str, what: str) -> str:
+    word = "a Python constant" if keyword.iskeyword(name) else "a name the generated modules use"
+    return f"{what} is {word}; rename it"
 
 
 def _python_word(name: str) -> str:

@@ -11,7 +11,27 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 # Options every `opi` command has; a spec parameter or credential with one of these names would shadow it.
 RESERVED_CLI_OPTIONS = frozenset({"environment", "base-url", "timeout", "debug", "test", "out", "help", "version"})
 
+# Keywords every generated client constructor takes besides the spec's credentials and environment flag.
+CLIENT_KEYWORDS = frozenset({
+    "environment", "base_url", "timeout", "max_retries", "retry_delay", "max_response_bytes", "headers",
+    "http_client", "transport",
+})
+
+# Members of the generated clients and names their modules use in annotations: a method cannot take one.
+CLIENT_MEMBERS = frozenset({"close", "aclose", "environment", "base_url", "timeout", "dt", "httpx", "overload"})
+
 PYTHON_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
+
+# Names a model class cannot take: Python constants, what the generated models module imports (the model
+# generator would silently rename such a class, so the client would name a class that does not exist), and
+# what the client module imports or defines next to the models it imports.
+RESERVED_MODEL_NAMES = frozenset({
+    "None", "True", "False", "Model",
+    "Annotated", "Any", "AnyUrl", "AwareDatetime", "EmailStr", "Field", "Literal", "Optional", "RootModel",
+    "Union", "UUID", "ApiModel",
+    "AsyncClient", "Client", "Lookup", "Mapping", "Operation", "Param", "ProviderSpec", "RawResponse",
+    "Safety", "Scheme", "TimeoutTypes", "PROVIDER",
+})
 
 
 def words(name: str) -> list[str]:

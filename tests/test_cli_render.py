@@ -50,10 +50,11 @@ def test_a_parameter_may_not_shadow_a_standard_option_or_credential(tmp_path: Pa
     spec += "environment_flag: {name: testapi, description: Test API, environment: sandbox}\n"
     (tmp_path / "sample.yaml").write_text(spec, encoding="utf-8")
     option = name.replace("_", "-")
+    line = spec.splitlines().index(f"      - name: {name}") + 1
     try:
         [sample] = load_providers([tmp_path / "sample.yaml"])
     except SpecError as exc:
-        assert "sample.yaml:46:" in str(exc) and f"{option}" in str(exc)
+        assert f"sample.yaml:{line}:" in str(exc) and f"{option}" in str(exc)
         return
     with pytest.raises(ValueError, match=f"CLI option --{option} is already taken"):
         render_cli_table(sample)

@@ -299,6 +299,9 @@ schemas:
     description: An error.
     properties:
       message: {type: string, description: Text.}
+      contact: {type: string, format: email, description: Who to write to.}
+      page: {type: string, format: uri, description: Where to read more.}
+      trace: {type: string, format: uuid, description: Trace id.}
 methods:
   - name: FindThings
     title: Find things
@@ -402,3 +405,33 @@ def test_dates_datetimes_and_scalar_arrays(sample: Path) -> None:
     assert run.code == 3 and "--sizes: expected one of 1, 2, 3, got '7'" in run.err
     help_text = sample_opi(sample, "--help").out
     assert "--tags <array of string>" in help_text and "--day <string (date)>" in help_text
+
+
+def test_defaults_and_choices_reach_the_terminal_escaped() -> None:
+    """Enum values and defaults come from specs; shown in help or errors, they must not act on the terminal."""
+    from generator.runtime.cli_table import value_text
+
+    assert value_text("\x1b[31mred\x1b[0m") == "\\x1b[31mred\\x1b[0m"
+    assert value_text("a\nb\u202ec") == "a\\nb\\u202ec"
+    assert value_text("Возврат ✓") == "Возврат ✓"
+    assert (value_text(True), value_text(2), value_text([1, "x"])) == ("true", "2", '[1, "x"]')
+
+
+def test_every_string_format_imports_with_the_runtime_dependencies_only(sample: Path) -> None:
+    """`format: email` must not need pydantic's optional email-validator: the package depends on httpx and
+    pydantic alone."""
+    code = (
+        "import json; from opi.sample.models import Error; "
+        "e = Error.model_validate({'message': 'm', 'contact': 'a@b.example', 'page': 'https://x.example/p', "
+        "'trace': 'f1799065-01de-448c-91cf-8afe7d4c0cfc'}); print(json.dumps(e.to_json_dict(), sort_keys=True))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, env={**os.environ, "PYTHONPATH": str(sample)}, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert json.loads(proc.stdout) == {
+        "contact": "a@b.example",
+        "message": "m",
+        "page": "https://x.example/p",
+        "trace": "f1799065-01de-448c-91cf-8afe7d4c0cfc",
+    }

@@ -61,3 +61,29 @@ def test_env_var() -> None:
 def test_python_reserved_names() -> None:
     assert {"class", "from", "pass", "None", "match", "type", "id", "list", "format"} <= PYTHON_RESERVED
     assert not {"refund", "amount", "token", "uuid", "reference"} & PYTHON_RESERVED
+
+
+def test_client_keywords_are_exactly_what_generated_constructors_take() -> None:
+    """A spec input or environment flag named like a constructor keyword would collide; the list must be whole."""
+    import importlib
+    import inspect
+    import sys
+    from pathlib import Path
+
+    from spec_support import ROOT, provider_file
+
+    from generator.names import CLIENT_KEYWORDS
+
+    sys.path.insert(0, str(ROOT / "generated"))
+    try:
+        for spec in sorted(Path(ROOT / "specs").glob("*.yaml")):
+            provider = provider_file(spec)
+            package = importlib.import_module(f"opi.{provider.alias}")
+            own = {i.name for i in provider.client_inputs}
+            if provider.environment_flag is not None:
+                own.add(provider.environment_flag.name)
+            for client in (package.Client, package.AsyncClient):
+                taken = set(inspect.signature(client.__init__).parameters) - {"self"}
+                assert taken - own == CLIENT_KEYWORDS, (provider.alias, client.__name__)
+    finally:
+        sys.path.remove(str(ROOT / "generated"))

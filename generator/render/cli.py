@@ -7,6 +7,7 @@ run the provider's `__init__` (client and models, hence httpx and pydantic), and
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .. import __version__
@@ -30,6 +31,14 @@ def literal(value: Any) -> str:
 
 
 _ALWAYS = object()  # a row field without a default
+# Characters that act on a terminal instead of showing: C0/C1 controls (escape sequences) and bidi overrides.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    """Spec text for the CLI's help: one line, and every character that would act on the terminal escaped."""
+    line = " ".join(text.split())
+    return _TERMINAL_UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), line)
 
 
 def _fields(pairs: list[tuple[str, Any, Any]]) -> Fields:
@@ -49,7 +58,7 @@ def parameter_option(p: Parameter, env: str) -> Fields:
             ("kwarg", p.py_name, _ALWAYS),
             ("kind", element.cli, _ALWAYS),
             ("label", p.type.label, _ALWAYS),
-            ("description", " ".join(p.description.split()), _ALWAYS),
+            ("description", terminal_text(p.description), _ALWAYS),
             ("required", p.required, False),
             ("default", p.default, None),
             ("has_default", p.has_default, False),
@@ -69,7 +78,7 @@ def input_option(i: Input) -> Fields:
             ("kwarg", i.name, _ALWAYS),
             ("kind", "string", _ALWAYS),
             ("label", "string", _ALWAYS),
-            ("description", " ".join(i.description.split()), _ALWAYS),
+            ("description", terminal_text(i.description), _ALWAYS),
             ("env", i.env, ""),
             ("secret", i.secret, False),
         ]
@@ -139,8 +148,8 @@ def command(provider: Provider, method: Method) -> dict[str, Any]:
             [
                 ("name", method.name, _ALWAYS),
                 ("method", method.py_name, _ALWAYS),
-                ("title", method.title, _ALWAYS),
-                ("description", " ".join(method.description.split()), _ALWAYS),
+                ("title", terminal_text(method.title), _ALWAYS),
+                ("description", terminal_text(method.description), _ALWAYS),
                 ("group", method.group, _ALWAYS),
                 ("http", f"{method.http_method} {method.path}", _ALWAYS),
                 ("doc_url", method.doc_url, _ALWAYS),
@@ -189,8 +198,8 @@ def table(provider: Provider) -> dict[str, Any]:
         "fields": _fields(
             [
                 ("alias", provider.alias, _ALWAYS),
-                ("title", provider.title, _ALWAYS),
-                ("description", " ".join(provider.description.split()), _ALWAYS),
+                ("title", terminal_text(provider.title), _ALWAYS),
+                ("description", terminal_text(provider.description), _ALWAYS),
                 ("client_module", f"opi.{provider.alias}", _ALWAYS),
                 ("base_url_env", provider.base_url_env, _ALWAYS),
                 ("groups", tuple(g.name for g in provider.groups), _ALWAYS),
@@ -200,7 +209,7 @@ def table(provider: Provider) -> dict[str, Any]:
             ]
         ),
         "environments": [
-            literal((e.name, e.url, " ".join(e.description.split()), e.default))
+            literal((e.name, e.url, terminal_text(e.description), e.default))
             for e in provider.environments
         ],
         "flag": None
@@ -211,7 +220,7 @@ def table(provider: Provider) -> dict[str, Any]:
                 ("kwarg", flag.name, _ALWAYS),
                 ("kind", "boolean", _ALWAYS),
                 ("label", "boolean", _ALWAYS),
-                ("description", " ".join(flag.description.split()), _ALWAYS),
+                ("description", terminal_text(flag.description), _ALWAYS),
                 ("default", False, None),
                 ("has_default", True, False),
             ]
@@ -233,5 +242,5 @@ def render_cli_table(provider: Provider) -> dict[str, str]:
 
 
 def render_cli_entry(providers: list[Provider]) -> dict[str, str]:
-    entries = [literal((p.alias, p.title, " ".join(p.description.split()))) for p in providers]
+    entries = [literal((p.alias, terminal_text(p.title), terminal_text(p.description))) for p in providers]
     return {"opi/cli/__init__.py": render("cli/entry.py.j2", entries=entries, version=literal(__version__))}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..ir import Input, Method, Parameter, Provider
-from .examples import bash_arg, batch_arg, cli_text, py_call, py_literal, shorten_secret
+from .examples import bash_arg, batch_arg, batch_text, cli_text, py_call, py_literal, shorten_secret
 
 CLI = "opi"
 SECRET_SHOWN = '"***"'
@@ -181,7 +181,7 @@ def batch_example(provider: Provider, method: Method) -> str:
         provider,
         method,
         "REM",
-        lambda env, text: f"set {env}={text}",
+        lambda env, text: f"set {env}={batch_text(text)}",
         lambda text, quoted, is_json: batch_arg(text, quoted),
         "^",
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from .mdx import md, md_cell
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -24,8 +25,23 @@ def pyrepr(value: Any) -> str:
 
 
 def docstring(text: str) -> str:
-    """Text safe inside a triple-quoted docstring."""
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
+    """Text safe inside a triple-quoted docstring: no closing quotes, escapes, tabs or trailing blanks."""
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    return escape_unprintable(doc_lines(text).strip())
+
+
+def escape_unprintable(code: str) -> str:
+    """Python source with every invisible or direction-changing character (U+202E...) as an escape.
+
+    Only valid where such characters can occur at all: in string literals and docstrings (not raw ones),
+    where the escape means the same character, and in comments, where it is shown instead of acting.
+    """
+    return "".join(c if c.isprintable() or c == "\n" else c.encode("unicode_escape").decode("ascii") for c in code)
+
+
+def doc_lines(text: str) -> str:
+    """Lines as Python source keeps them: every line break a newline, tabs as spaces, no trailing blanks."""
+    return "\n".join(line.replace("\t", "    ").rstrip() for line in text.splitlines())
 
 
 def comment(text: str) -> str:
@@ -39,6 +55,8 @@ def to_json(value: Any, indent: int | None = None) -> str:
 
 @cache
 def environment() -> jinja2.Environment:
+    import jinja2  # here, not at the top: the no-op check hashes the templates without Jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,

@@ -94,20 +94,43 @@ def cli_text(value: Any, kind: str) -> tuple[str, bool]:
     return str(value), True
 
 
+# Characters a shell or cmd.exe line cannot show as themselves: a line break would end the command (or
+# the comment it is in) and run the rest as a command of its own; other controls act on the terminal.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def bash_arg(text: str, quoted: bool, *, json_text: bool = False) -> str:
-    """A bash word: JSON in single quotes, other strings in double quotes, numbers and booleans bare."""
+    """A bash word: JSON in single quotes, other strings in double quotes, numbers and booleans bare;
+    text with a line break or another control character in ANSI-C quotes ($'...'), so it stays one line."""
     if not quoted:
         return text
+    if _CONTROL.search(text):
+        return "$'" + "".join(_ansi_c(c) for c in text) + "'"
     if json_text:
         return "'" + text.replace("'", "'\\''") + "'"
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("`", "\\`")
     return f'"{escaped}"'
 
 
+def _ansi_c(char: str) -> str:
+    if char in "\\'":
+        return "\\" + char
+    if _CONTROL.match(char):
+        return f"\\x{ord(char):02x}" if ord(char) < 0x80 else f"\\u{ord(char):04x}"
+    return char
+
+
+def batch_text(text: str) -> str:
+    """Text on a cmd.exe line. cmd cannot pass a line break or other control character at all; it is shown
+    as its escape (\\n, \\x1b) rather than let a line break end the line and run the rest as a command."""
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
 def batch_arg(text: str, quoted: bool) -> str:
     """A cmd.exe word in double quotes: inner quotes as \\" (C runtime rule), % doubled for .bat files."""
     if not quoted:
         return text
+    text = batch_text(text)
     # The C runtime doubles backslashes only before a quote (an inner one, or the closing one).
     escaped = re.sub(r'(\\*)"', lambda m: m.group(1) * 2 + '\\"', text)
     escaped = re.sub(r"(\\+)$", lambda m: m.group(1) * 2, escaped).replace("%", "%%")

@@ -100,7 +100,7 @@ def tidy(page: str) -> str:
     """One blank line between blocks and a final newline; code blocks are left exactly as they are."""
     out: list[str] = []
     closing: str | None = None
-    for line in page.splitlines():
+    for line in page.split("\n"):  # not splitlines(): U+2028, U+0085 and the like are text, not line ends
         if closing is None:
             opened = _FENCE.match(line)
             if opened:

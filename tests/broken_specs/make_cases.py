@@ -345,6 +345,18 @@ CASES: list[Case] = [
     # --- added after the first review (numbers stay stable) ---------------------------------------------
     case("url-with-quote", sub("    url: https://sandbox.example.com/v1\n", "    url: https://sandbox.example.com/v1\"\n")),
     case("path-with-quote", sub("    http: GET /refunds\n", "    http: GET /refunds\"\"\"\n")),
+    # --- names the generated code takes for itself; header text (found by tests/test_hostile_strings.py) ---
+    case("body-model-reserved", sub("model: TokenRequest", "model: Any")),
+    case("environment-flag-reserved", sub("  name: testapi\n", "  name: timeout\n")),
+    case("method-name-reserved", sub("  - name: GetRefund\n", "  - name: Close\n")),
+    case("header-value-line-break", after("  environment: sandbox\n", """
+headers:
+  User-Agent: {value: "shop\\nX-Injected: 1", description: Who calls.}
+""")),
+    case("header-name-invalid", after("  environment: sandbox\n", """
+headers:
+  X Client: {value: shop, description: Who calls.}
+""")),
 ]
 
 
