@@ -9,21 +9,21 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .check import check
-from .ir import Provider
-from .load import load_file
-from .model import build
 from .problems import Problem, SpecError
-from .render.env import templates_digest
-from .write import discard, read_tree, replace, write_tree
+from .write import discard, read_tree, remove_abandoned_staging, replace, write_tree
+
+if TYPE_CHECKING:
+    from .ir import Provider
 
 MANIFEST = ".opigen-manifest.json"
 GENERATOR_DIR = Path(__file__).resolve().parent
 
-ProviderRenderer = Callable[[Provider], dict[str, str]]
-TreeRenderer = Callable[[list[Provider]], dict[str, str]]
+# Strings, so that a no-op run need not import the IR (nor YAML, jsonschema, Jinja2): see `_fresh`.
+ProviderRenderer = Callable[["Provider"], dict[str, str]]
+TreeRenderer = Callable[[list["Provider"]], dict[str, str]]
 
 
 def spec_files(paths: list[Path]) -> list[Path]:
@@ -45,6 +45,10 @@ def _display(path: Path) -> str:
 
 def load_providers(paths: list[Path]) -> list[Provider]:
     """Load, check and model every spec; raise SpecError with every problem of every file."""
+    from .check import check
+    from .load import load_file
+    from .model import build
+
     problems: list[Problem] = []
     providers: list[Provider] = []
     aliases: dict[str, str] = {}
@@ -74,6 +78,8 @@ def load_providers(paths: list[Path]) -> list[Provider]:
 
 
 def generator_digest() -> str:
+    from .render.env import templates_digest
+
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(GENERATOR_DIR.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".json"):
@@ -88,6 +94,37 @@ class Result:
     written: bool
     files: int
     changed: list[str] = field(default_factory=list)
+
+
+def tree_digest(files: dict[str, bytes]) -> str:
+    """One hash over every output file but the manifest, so a hand-edited file is never trusted as fresh."""
+    digest = hashlib.sha256()
+    for rel, data in sorted(files.items()):
+        if rel != MANIFEST:
+            digest.update(f"{rel}\0{hashlib.sha256(data).hexdigest()}\n".encode())
+    return digest.hexdigest()
+
+
+def _manifest(files: dict[str, bytes]) -> dict[str, Any]:
+    try:
+        old = json.loads(files.get(MANIFEST) or b"{}")
+    except ValueError:
+        return {}
+    return old if isinstance(old, dict) else {}
+
+
+def _intact(files: dict[str, bytes]) -> bool:
+    """The tree is exactly what the generator wrote last time (the manifest's seal matches)."""
+    return bool(files) and _manifest(files).get("tree") == tree_digest(files)
+
+
+def _seal(staging: Path) -> dict[str, bytes]:
+    """Record the formatted tree's digest in its manifest; return the final tree."""
+    files = read_tree(staging)
+    manifest = {**_manifest(files), "tree": tree_digest(files)}
+    data = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    (staging / MANIFEST).write_bytes(data)
+    return {**files, MANIFEST: data}
 
 
 def _inputs(providers: list[Provider], gen_digest: str) -> dict[str, object]:
@@ -106,8 +143,9 @@ def _renderers() -> tuple[list[ProviderRenderer], list[TreeRenderer]]:
 def render_all(providers: list[Provider], previous: dict[str, bytes]) -> dict[str, bytes]:
     """Every output file. A provider whose spec is unchanged (same generator) keeps its previous files."""
     gen_digest = generator_digest()
-    old = json.loads(previous.get(MANIFEST) or b"{}")
-    old_outputs: dict[str, list[str]] = old.get("outputs", {}) if old.get("generator") == gen_digest else {}
+    old = _manifest(previous)
+    trusted = old.get("generator") == gen_digest and _intact(previous)
+    old_outputs: dict[str, list[str]] = old.get("outputs", {}) if trusted else {}
     old_specs = old.get("specs", {})
     per_provider, whole_tree = _renderers()
     files: dict[str, str | bytes] = {}
@@ -133,15 +171,30 @@ def render_all(providers: list[Provider], previous: dict[str, bytes]) -> dict[st
 
 
 def _unchanged(providers: list[Provider], previous: dict[str, bytes]) -> bool:
-    """True when the previous output was made from exactly these inputs and is still all there."""
-    try:
-        old = json.loads(previous.get(MANIFEST) or b"{}")
-    except ValueError:
-        return False
+    """True when the previous output was made from exactly these inputs and is still all there, unedited."""
+    old = _manifest(previous)
     wanted = _inputs(providers, generator_digest())
-    if {k: old.get(k) for k in wanted} != wanted:
+    return {k: old.get(k) for k in wanted} == wanted and _intact(previous)
+
+
+def _fresh(specs: list[Path], out: Path) -> bool:
+    """The no-op fast path, before any parsing: the manifest records exactly these spec files with these
+    hashes, made by this generator, and the tree still matches its seal. Byte-identical specs under the
+    same generator render the same tree, so there is nothing to load, check or render."""
+    files = spec_files(specs)
+    try:
+        old = json.loads((out / MANIFEST).read_bytes())
+        current = {(_display(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in files}
+    except (OSError, ValueError):
         return False
-    return all(path in previous for paths in old.get("outputs", {}).values() for path in paths)
+    if not files or not isinstance(old, dict) or old.get("generator") != generator_digest():
+        return False
+    recorded = old.get("specs")
+    if not isinstance(recorded, dict) or len(recorded) != len(files):
+        return False
+    if {(s.get("file"), s.get("sha256")) for s in recorded.values() if isinstance(s, dict)} != current:
+        return False
+    return _intact(read_tree(out))
 
 
 def format_tree(directory: Path) -> None:
@@ -159,6 +212,10 @@ def _ruff() -> str:
 
 def generate(specs: list[Path], out: Path, *, check_only: bool = False) -> Result:
     """Regenerate `out` from `specs`. With check_only, compare instead of writing."""
+    if not check_only:
+        remove_abandoned_staging(out)
+    if not check_only and _fresh(specs, out):
+        return Result(written=False, files=len(read_tree(out)))
     providers = load_providers(specs)
     previous = read_tree(out)
     if not check_only and _unchanged(providers, previous):
@@ -167,7 +224,7 @@ def generate(specs: list[Path], out: Path, *, check_only: bool = False) -> Resul
     staging = write_tree(files, out)
     try:
         format_tree(staging)
-        result = read_tree(staging)
+        result = _seal(staging)
         changed = sorted(k for k in set(result) | set(previous) if result.get(k) != previous.get(k))
         if check_only or not changed:
             discard(staging)

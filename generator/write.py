@@ -23,14 +23,50 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
+def _staging_prefix(directory: Path) -> str:
+    return f".{directory.name}.staging-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_abandoned_staging(directory: Path) -> list[Path]:
+    """Delete staging folders left by runs that were killed (their process is gone); return them.
+
+    Each staging folder carries its writer's pid, so a run never touches a folder another live run is using.
+    """
+    prefix = _staging_prefix(directory)
+    removed: list[Path] = []
+    if not directory.parent.is_dir():
+        return removed
+    for path in sorted(directory.parent.glob(f"{prefix}*")):
+        pid_text = path.name[len(prefix):].split("-", 1)[0]
+        if path.is_dir() and pid_text.isdigit() and not _alive(int(pid_text)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 def write_tree(files: dict[str, bytes], directory: Path) -> Path:
     """Write `files` into a fresh sibling directory; return it (the caller formats it, then `replace`s)."""
     directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
-    for rel, data in sorted(files.items()):
-        target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    prefix = f"{_staging_prefix(directory)}{os.getpid()}-"
+    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=directory.parent))
+    try:
+        for rel, data in sorted(files.items()):
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    except BaseException:  # a full disk, an interrupt: leave no half-written folder behind
+        discard(staging)
+        raise
     return staging
 
 

@@ -92,12 +92,19 @@ class Run:
     seconds: float
 
 
-def opigen(*args: str, cwd: Path = ROOT, timeout: float = 60) -> Run:
+def opigen(*args: str, cwd: Path = ROOT, timeout: float = 60, memory_limit: int | None = None) -> Run:
+    """Run `opigen`; memory_limit (bytes) caps its address space, so a runaway input fails the run."""
+    import resource
     import time
+
+    def limit() -> None:
+        if memory_limit is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPI")}
     start = time.monotonic()
-    proc = subprocess.run([str(OPIGEN), *args], cwd=cwd, capture_output=True, timeout=timeout, env=env)
+    proc = subprocess.run([str(OPIGEN), *args], cwd=cwd, capture_output=True, timeout=timeout, env=env,
+                          preexec_fn=limit)
     return Run(
         proc.returncode,
         proc.stdout.decode("utf-8", "replace"),

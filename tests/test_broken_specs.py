@@ -20,8 +20,13 @@ from pathlib import Path
 import pytest
 from spec_support import BASE_FILE, BROKEN, ROOT, Run, opigen, problems_of, read_tree
 
+from generator import pipeline
+from generator.problems import SpecError
+
 CASES = sorted(p.name for p in BROKEN.glob("[0-9]*-*.yaml"))
 LIMIT_SECONDS = 10
+# Every case must be refused within this address space (a valid spec validates in under 60 MiB).
+LIMIT_BYTES = 256 * 1024 * 1024
 
 
 def rel(path: Path) -> str:
@@ -32,7 +37,8 @@ def rel(path: Path) -> str:
 def validated() -> dict[str, Run]:
     """`opigen validate` on every case, run side by side (each is its own process)."""
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        runs = pool.map(lambda name: opigen("validate", rel(BROKEN / name), timeout=LIMIT_SECONDS * 3), CASES)
+        runs = pool.map(lambda name: opigen("validate", rel(BROKEN / name), timeout=LIMIT_SECONDS * 3,
+                                           memory_limit=LIMIT_BYTES), CASES)
         return dict(zip(CASES, runs, strict=True))
 
 
@@ -90,7 +96,7 @@ def test_ten_megabyte_spec_is_refused_quickly(tmp_path: Path) -> None:
     with spec.open("wb") as out:
         out.write(base)
         out.write(b"# padding\n" * (10 * 1024 * 1024 // 10))
-    run = opigen("validate", str(spec), timeout=LIMIT_SECONDS)
+    run = opigen("validate", str(spec), timeout=LIMIT_SECONDS, memory_limit=LIMIT_BYTES)
     assert run.code == 1
     assert run.stderr == f"{spec}:1:1: spec is larger than 512 KiB (at $)\n1 problem found; nothing was written.\n"
     assert run.seconds < LIMIT_SECONDS
@@ -106,7 +112,7 @@ def test_ten_megabyte_spec_is_refused_quickly(tmp_path: Path) -> None:
 def test_deep_nesting_is_refused(tmp_path: Path, shape: str, text: str, where: str) -> None:
     spec = tmp_path / f"deep-{shape}.yaml"
     spec.write_text(text, encoding="utf-8")
-    run = opigen("validate", str(spec), timeout=LIMIT_SECONDS)
+    run = opigen("validate", str(spec), timeout=LIMIT_SECONDS, memory_limit=LIMIT_BYTES)
     assert run.code == 1
     assert run.stderr == (
         f"{spec}:{where}: YAML: nesting deeper than 48 levels (at $)\n1 problem found; nothing was written.\n"
@@ -142,3 +148,16 @@ def test_generate_with_a_broken_spec_writes_nothing(generated_tree: Path, tmp_pa
     assert run.stderr == expected
     assert read_tree(out) == before
     assert sorted(p.name for p in parent.iterdir()) == ["generated"]  # no staging folder left behind
+
+
+def test_generate_refuses_every_case_and_keeps_the_tree(generated_tree: Path, tmp_path: Path) -> None:
+    """Each case beside a valid spec, through the whole `generate` path in process: refused, tree untouched."""
+    out = tmp_path / "work" / "generated"
+    shutil.copytree(generated_tree, out)
+    before = read_tree(out)
+    for name in CASES:
+        with pytest.raises(SpecError) as refused:
+            pipeline.generate([ROOT / "specs" / "cdek.yaml", BROKEN / name], out)
+        assert refused.value.problems, name
+        assert read_tree(out) == before, name
+    assert sorted(p.name for p in out.parent.iterdir()) == ["generated"]
