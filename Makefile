@@ -24,11 +24,11 @@ check: $(STAMP)
 	$(MAKE) --no-print-directory lint typecheck
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests generated
+	$(BIN)/ruff check generator tests bench generated
 
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict generator
+	$(BIN)/mypy --strict generator bench
 	cd generated && ../$(BIN)/mypy --strict opi
 
 # bench creates bench/.venv (the pinned openapi-python-client) on first use; BENCH_ARGS=--quick for a smoke run.

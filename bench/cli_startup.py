@@ -68,6 +68,15 @@ def table(result: dict[str, Any]) -> list[str]:
     return lines
 
 
+def checks(result: dict[str, Any]) -> list[dict[str, Any]]:
+    from .report import check
+
+    rows = {r["command"]: r for r in result["rows"]}
+    base = rows['python -c "import httpx"']["median_ms"]
+    return [check(f"CLI start-up: `{name}` vs `python -c \"import httpx\"`", r["median_ms"], base, "ms",
+                  TARGET) for name, r in rows.items() if name.startswith("opi")]
+
+
 def main() -> int:
     result = run()
     print("\n".join(table(result)))
@@ -76,3 +85,4 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+

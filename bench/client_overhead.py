@@ -242,8 +242,25 @@ def _client_options(case: Case, url: str) -> dict[str, Any]:
     return {"base_url": url, **credentials(case.provider)}
 
 
+def validation_cost(case: Case, runs: int) -> float | None:
+    """Microseconds the generated response model takes to validate the example answer, as each call does
+    (`model_validate_json` on the body), or None when the method returns no model."""
+    name = case.method.success.model
+    if name is None:
+        return None
+    model = getattr(importlib.import_module(f"opi.{case.provider.alias}.models"), name)
+    body = json.dumps(case.method.success.example).encode()
+    best = math.inf
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(runs):
+            model.model_validate_json(body)
+        best = min(best, (time.perf_counter() - start) / runs)
+    return round(best * 1e6, 1)
+
+
 def run(quick: bool = False) -> dict[str, Any]:
-    rounds, batch = (5, 20) if quick else (15, 40)
+    rounds, batch = (5, 20) if quick else (12, 30)
     all_cases = cases()
     rows: list[dict[str, Any]] = []
     with loopback(all_cases) as url:
@@ -263,6 +280,8 @@ def run(quick: bool = False) -> dict[str, Any]:
                         rows.append(_row(case, "async", await _async_batches(raw, gen, rounds, batch)))
 
         asyncio.run(run_async())
+    for row, case in zip(rows, all_cases + all_cases, strict=True):
+        row["validate_us"] = validation_cost(case, 200)
     summary = {}
     for mode in ("sync", "async"):
         mine = [r for r in rows if r["mode"] == mode]
@@ -274,6 +293,13 @@ def run(quick: bool = False) -> dict[str, Any]:
             "median_cpu_overhead_us": round(
                 statistics.median(r["generated_cpu_us"] - r["raw_cpu_us"] for r in mine), 1
             ),
+            "raw_geomean_us": _geomean([r["raw_us"] for r in mine]),
+            "generated_geomean_us": _geomean([r["generated_us"] for r in mine]),
+            "median_validate_us": statistics.median(r["validate_us"] or 0.0 for r in mine),
+            "median_validate_share": round(
+                statistics.median((r["validate_us"] or 0.0) / r["generated_us"] for r in mine), 4
+            ),
+            "methods": len(mine),
         }
     return {"target": TARGET, "rounds": rounds, "batch": batch, "rows": rows, "summary": summary}
 
@@ -285,12 +311,13 @@ def _geomean(values: list[float]) -> float:
 def table(result: dict[str, Any]) -> list[str]:
     lines = [
         "| Provider | Method | Mode | raw httpx µs | generated µs | ratio | raw CPU µs | generated CPU µs "
-        "| CPU ratio |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+        "| CPU ratio | model validation µs |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines += [
         f"| {r['provider']} | {r['method']} | {r['mode']} | {r['raw_us']} | {r['generated_us']} | "
-        f"{r['ratio']:.3f} | {r['raw_cpu_us']} | {r['generated_cpu_us']} | {r['cpu_ratio']:.3f} |"
+        f"{r['ratio']:.3f} | {r['raw_cpu_us']} | {r['generated_cpu_us']} | {r['cpu_ratio']:.3f} "
+        f"| {r['validate_us'] if r['validate_us'] is not None else '-'} |"
         for r in result["rows"]
     ]
     lines.append("")
@@ -300,6 +327,20 @@ def table(result: dict[str, Any]) -> list[str]:
             f"- {mode}: wall-time ratio (geometric mean over methods) **{s['geomean_ratio']:.3f}** "
             f"({verdict} the {result['target']:.2f}x target), worst method {s['worst_ratio']:.3f}; "
             f"CPU ratio {s['geomean_cpu_ratio']:.3f}; median overhead {s['median_overhead_us']} µs "
-            f"wall, {s['median_cpu_overhead_us']} µs CPU per call"
+            f"wall, {s['median_cpu_overhead_us']} µs CPU per call; response model validation "
+            f"(`model_validate_json` of the example) median {s['median_validate_us']} µs, "
+            f"{s['median_validate_share'] * 100:.1f}% of the generated call"
         )
     return lines
+
+
+def checks(result: dict[str, Any]) -> list[dict[str, Any]]:
+    from .report import check
+
+    return [
+        check(f"Per-call wall time, {mode} generated client vs raw httpx", s["generated_geomean_us"],
+              s["raw_geomean_us"], "µs", result["target"],
+              f"geomean of {s['methods']} methods, worst {s['worst_ratio']:.2f}x; model validation "
+              f"{s['median_validate_us']} µs = {s['median_validate_share'] * 100:.1f}% of a call")
+        for mode, s in result["summary"].items()
+    ]

@@ -42,7 +42,7 @@ def _once(code: str, env: dict[str, str]) -> float:
 
 
 def run(quick: bool = False) -> dict[str, Any]:
-    runs = 5 if quick else 11
+    runs = 5 if quick else 7
     aliases = [p.alias for p in load_providers([ROOT / "specs"])]
     codes = {"baseline": BASELINE}
     for alias in aliases:
@@ -56,7 +56,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         for name, code in codes.items():
             times[name].append(_once(code, env))
     base = statistics.median(times["baseline"])
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "import": codes[name],
             "ms": round(statistics.median(t) * 1000, 1),
@@ -80,3 +80,11 @@ def table(result: dict[str, Any]) -> list[str]:
         f"{result['target']:.1f}x target); the models load on first use (the `.models` rows)",
     ]
     return lines
+
+
+def checks(result: dict[str, Any]) -> list[dict[str, Any]]:
+    from .report import check
+
+    base = next(r["ms"] for r in result["rows"] if r["import"] == BASELINE)
+    return [check(f"`{r['import']}` vs `{BASELINE}`", r["ms"], base, "ms", TARGET) for r in result["rows"]
+            if r["import"].startswith("import opi.") and "models" not in r["import"]]

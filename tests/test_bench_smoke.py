@@ -1,0 +1,49 @@
+"""Smoke test of the benchmark's own parts: synthetic specs pass the checker and generate in one process,
+with ruff as the only child processes; a summary row reports pass/miss by the target."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.report import check
+from bench.synth import write_specs
+from generator.pipeline import load_providers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_synthetic_specs_are_valid_and_generate_in_one_process(tmp_path: Path) -> None:
+    write_specs(tmp_path / "specs", 2, 3)
+    providers = load_providers([tmp_path / "specs"])
+    assert [(p.alias, len(p.methods)) for p in providers] == [("synth000", 3), ("synth001", 3)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench._gen_once", str(tmp_path / "specs"), str(tmp_path / "out")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
+    )
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["processes"] == ["ruff check", "ruff format"]
+    assert result["seconds"] > 0 and result["peak_kib"] > 0
+    assert (tmp_path / "out" / "opi" / "synth001" / "client.py").is_file()
+
+
+def test_summary_row_reports_the_margin() -> None:
+    ok = check("x", 4.0, 10.0, "s", 0.5)
+    assert ok["pass"] and ok["ratio"] == 0.4 and ok["margin_pct"] == 20.0
+    miss = check("x", 6.0, 10.0, "s", 0.5)
+    assert not miss["pass"] and miss["margin_pct"] == -20.0
+
+
+def test_noop_rerun_skips_loading_and_a_changed_spec_regenerates(tmp_path: Path) -> None:
+    from generator.pipeline import generate
+
+    specs = write_specs(tmp_path / "specs", 1, 1)
+    assert generate([tmp_path / "specs"], tmp_path / "out").written
+    assert not generate([tmp_path / "specs"], tmp_path / "out").written
+    specs[0].write_text(specs[0].read_text(encoding="utf-8").replace("Synth 0", "Synth zero"), encoding="utf-8")
+    result = generate([tmp_path / "specs"], tmp_path / "out")
+    assert result.written and "opi/synth000/__init__.py" in result.changed
+    (tmp_path / "out" / "opi" / "synth000" / "client.py").unlink()
+    assert "opi/synth000/client.py" in generate([tmp_path / "specs"], tmp_path / "out").changed
