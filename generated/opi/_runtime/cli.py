@@ -12,7 +12,7 @@ import os
 import sys
 from typing import NamedTuple
 
-from .cli_table import Command, Option, ProviderTable
+from .cli_table import Command, Option, ProviderTable, value_text
 
 OK = 0
 UNKNOWN_PROVIDER = 1
@@ -150,16 +150,6 @@ def provider_help(table: ProviderTable) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _value_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    import json
-
-    return json.dumps(value, ensure_ascii=False)
-
-
 def _placeholder(option: Option) -> str:
     return f"<{option.label}>"
 
@@ -169,9 +159,9 @@ def _option_lines(option: Option, *, extra: str = "") -> list[str]:
     if option.required:
         facts.append("required")
     elif option.has_default:
-        facts.append(f"default: {_value_text(option.default)}")
+        facts.append(f"default: {value_text(option.default)}")
     if option.choices:
-        facts.append("one of: " + ", ".join(_value_text(c) for c in option.choices))
+        facts.append("one of: " + ", ".join(value_text(c) for c in option.choices))
     if option.kind == "json" or option.array:
         facts.append("JSON text or a .json file")
     if option.env:

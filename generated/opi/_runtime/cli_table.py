@@ -7,7 +7,22 @@ or a model library, so the command starts fast.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
+
+# Characters that would act on the terminal (controls, bidirectional overrides) are shown escaped.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def value_text(value: object) -> str:
+    """A default or choice as help and error messages show it: one safe line."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return _TERMINAL_UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), value)
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
 
 
 class Option(NamedTuple):

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .cli_table import Option
+from .cli_table import Option, value_text
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -121,7 +121,7 @@ def _scalar(option: Option, text: str) -> Any:
 
 def _check_choice(option: Option, value: Any, text: str) -> None:
     if option.choices and value not in option.choices:
-        allowed = ", ".join(str(c) for c in option.choices)
+        allowed = ", ".join(value_text(c) for c in option.choices)
         raise _fail(option, f"one of {allowed}", text)
 
 

@@ -6,10 +6,12 @@ errors); `SyncClient` and `AsyncClient` are siblings that only send, wait and lo
 
 from __future__ import annotations
 
+import html
 import http
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
@@ -24,6 +26,7 @@ from .errors import (
     CredentialsError,
     NetworkError,
     OpiError,
+    ResponseTooLargeError,
     ResponseValidationError,
     TimeoutError,
     TransportError,
@@ -33,13 +36,81 @@ from .errors import (
 from .masking import Masker
 from .request import Prepared, model_class, prepare, shape
 from .response import RawResponse
-from .spec import NONE, Operation, ProviderSpec, Scheme
+from .spec import NONE, UNIQUE_FIELD, Operation, ProviderSpec, Scheme
 
 T = TypeVar("T")
 TimeoutTypes = float | httpx.Timeout
 
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+MAX_MESSAGE = 300  # characters of a non-JSON error body kept as an ApiError's message
 logger = logging.getLogger("opi")
+
+_TITLE = re.compile(rb"<(title|h1)[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _media_type(headers: Mapping[str, str]) -> str:
+    return headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _is_json(media: str) -> bool:
+    return media.endswith("/json") or media.endswith("+json")
+
+
+def _summary(raw: RawResponse) -> str:
+    """A short message from an error body that is not JSON: an HTML page's title, or the text's start."""
+    head = raw.content[: 64 * 1024]
+    if "html" in _media_type(raw.headers) or head.lstrip()[:1] == b"<":
+        found = _TITLE.search(head)
+        text = found.group(2).decode("utf-8", errors="replace") if found else ""
+        text = html.unescape(_TAG.sub(" ", text))
+    else:
+        text = head[: MAX_MESSAGE * 4].decode("utf-8", errors="replace")
+    return " ".join(text.split())[:MAX_MESSAGE]
+
+
+def _deadline(timeout: TimeoutTypes) -> float | None:
+    """When the whole answer, body included, must have arrived (httpx's own timeouts are per read)."""
+    seconds = timeout.read if isinstance(timeout, httpx.Timeout) else float(timeout)
+    return None if seconds is None else time.monotonic() + seconds
+
+
+class _Body:
+    """An answer's body read up to a limit, and within a deadline."""
+
+    __slots__ = ("_chunks", "_ends", "_limit", "size", "too_large")
+
+    def __init__(self, response: httpx.Response, limit: int, ends: float | None) -> None:
+        self._chunks: list[bytes] = []
+        self._limit = limit
+        self._ends = ends
+        self.size = 0
+        declared = response.headers.get("content-length", "")
+        # A success answer declared too long is not read at all; an error's body is read up to the limit.
+        self.too_large = declared.isdigit() and int(declared) > limit and response.status_code < 300
+
+    @property
+    def wanted(self) -> bool:
+        return not self.too_large
+
+    def add(self, chunk: bytes) -> bool:
+        """Keep a chunk; False once the limit is passed (stop reading)."""
+        room = self._limit - self.size
+        if len(chunk) > room:
+            self._chunks.append(chunk[:room])
+            self.size = self._limit
+            self.too_large = True
+            return False
+        self._chunks.append(chunk)
+        self.size += len(chunk)
+        if self._ends is not None and time.monotonic() > self._ends:
+            raise httpx.ReadTimeout("the answer did not arrive in full within the timeout")
+        return True
+
+    @property
+    def content(self) -> bytes:
+        return b"".join(self._chunks)
 
 
 def _dig(data: Any, path: str) -> Any:
@@ -69,6 +140,7 @@ class BaseClient:
         max_retries: int,
         retry_delay: float,
         headers: Mapping[str, str] | None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         chosen = next((env for env, on in flags.items() if on), environment)
         if chosen not in spec.environments:
@@ -77,6 +149,9 @@ class BaseClient:
             )
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
+        if max_response_bytes < 1:
+            raise ValueError("max_response_bytes must be 1 or more")
+        self._max_response_bytes = max_response_bytes
         self._spec = spec
         self._environment = chosen
         base_url = base_url or os.environ.get(spec.base_url_env) or spec.environments[chosen]
@@ -161,11 +236,14 @@ class BaseClient:
             url = self._masker.mask(self._base_url + prepared.path)
             logger.debug("%s %s %s (try %d)", op.name, prepared.method, url, attempt + 1)
 
-    def _raw(self, response: httpx.Response, prepared: Prepared) -> RawResponse:
+    def _body(self, response: httpx.Response, ends: float | None) -> _Body:
+        return _Body(response, self._max_response_bytes, ends)
+
+    def _raw(self, response: httpx.Response, prepared: Prepared, body: _Body) -> RawResponse:
         raw = RawResponse(
             response.status_code,
             response.headers,
-            response.content,
+            body.content,
             prepared.method,
             response.request.url,
         )
@@ -173,10 +251,29 @@ class BaseClient:
             logger.debug("%s -> HTTP %d", self._masker.mask(raw.url), raw.status_code)
         return raw
 
+    def _too_large(self, op: Operation[Any], raw: RawResponse) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            f"{op.name}: HTTP {raw.status_code} succeeded but the answer is longer than "
+            f"max_response_bytes={self._max_response_bytes}; reading stopped there (the bytes read are in "
+            ".raw). The request succeeded: do not repeat it because of this error",
+            operation=op.name,
+            raw=raw,
+            limit=self._max_response_bytes,
+        )
+
     def _result(self, op: Operation[T], raw: RawResponse) -> T:
         model = shape(self._spec, op).response
         if model is None:
             return raw  # type: ignore[return-value]  # the operation is declared Operation[RawResponse]
+        media = _media_type(raw.headers)
+        if media and not _is_json(media):
+            # A proxy's page or a mislabelled answer: not the JSON the spec promises, whatever it holds.
+            raise ResponseValidationError(
+                f"{op.name}: HTTP {raw.status_code} succeeded but the answer is {media[:60]!r}, not JSON; "
+                "the raw answer is in .raw",
+                operation=op.name,
+                raw=raw,
+            )
         try:
             result = model.model_validate_json(raw.content or b"{}")
         except pydantic.ValidationError as exc:
@@ -213,8 +310,8 @@ class BaseClient:
                 message = found if isinstance(found, str) else json.dumps(found, ensure_ascii=False)
                 break
         if message is None:
-            text = raw.text.strip()
-            message = text[:300] if text and data is None else _phrase(raw.status_code)
+            text = _summary(raw) if data is None else ""
+            message = text or _phrase(raw.status_code)
         error = error_class(raw.status_code)(
             self._masker.mask(message), operation=op.name, raw=raw, envelope=envelope
         )
@@ -222,7 +319,7 @@ class BaseClient:
         return error
 
     def _transport_error(
-        self, op: Operation[Any], exc: httpx.TransportError, failure: retry.Failure
+        self, op: Operation[Any], prepared: Prepared, exc: httpx.TransportError, failure: retry.Failure
     ) -> TransportError:
         detail = self._masker.mask(str(exc) or type(exc).__name__)
         if failure is retry.Failure.NOT_SENT:
@@ -235,6 +332,19 @@ class BaseClient:
                 "it was not sent again because the provider offers no safe way to repeat it. "
                 "Check the provider's records before trying again.",
                 operation=op.name,
+            )
+        if failure is not retry.Failure.FATAL and op.safety.kind == UNIQUE_FIELD:
+            # Raised once retries are spent: a late answer may still have created the record.
+            field = op.safety.field or ""
+            return UncertainWriteError(
+                self._masker.mask(
+                    f"{op.name}: the request was sent but its outcome is unknown ({failure.value}: {detail}) "
+                    f"and looking it up by {field}={prepared.unique_value!r} did not find it. Look it up "
+                    "again before writing with another id; repeating it with the same id is safe."
+                ),
+                operation=op.name,
+                unique_field=field,
+                unique_value=prepared.unique_value,
             )
         if failure is retry.Failure.TIMEOUT:
             return TimeoutError(f"{op.name}: no answer in time: {detail}", operation=op.name)
@@ -261,11 +371,20 @@ class BaseClient:
         assert lookup is not None  # UNIQUE_FIELD always declares one (spec check)
         return self._spec.operations[lookup.method], {lookup.parameter: prepared.unique_value}
 
-    def _found(self, op: Operation[T], prepared: Prepared, raw: RawResponse) -> T | None:
+    @staticmethod
+    def _lookup_data(lookup_op: Operation[Any], raw: RawResponse) -> Any:
+        try:
+            return raw.json()
+        except ValueError:
+            raise ResponseValidationError(
+                f"{lookup_op.name}: the lookup's answer is not JSON", operation=lookup_op.name, raw=raw
+            ) from None
+
+    def _found(self, op: Operation[T], prepared: Prepared, raw: RawResponse, data: Any) -> T | None:
         """The write's answer rebuilt from the lookup's, when the lookup found the record."""
         lookup = op.safety.lookup
         assert lookup is not None
-        items = _dig(raw.json(), lookup.items)
+        items = _dig(data, lookup.items)
         wire = shape(self._spec, op).unique_wire or ""
         # The lookup filters by the unique value already; records that carry the field must match it too.
         records = [
@@ -322,6 +441,7 @@ class SyncClient(BaseClient):
         headers: Mapping[str, str] | None,
         http_client: httpx.Client | None,
         transport: httpx.BaseTransport | None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             spec,
@@ -333,6 +453,7 @@ class SyncClient(BaseClient):
             max_retries=max_retries,
             retry_delay=retry_delay,
             headers=headers,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(transport=transport, timeout=timeout)
@@ -358,6 +479,33 @@ class SyncClient(BaseClient):
     ) -> T:
         prepared = prepare(self._spec, op, args, body)
         return self._send(op, prepared, self._plan(op), timeout)
+
+    def _exchange(
+        self, prepared: Prepared, url: str, headers: dict[str, str], timeout: TimeoutTypes
+    ) -> tuple[RawResponse, bool]:
+        """Send once and read the answer, at most `max_response_bytes` of it: (answer, cut at the limit)."""
+        request = self._http.build_request(
+            prepared.method,
+            url,
+            params=prepared.query or None,
+            headers=headers,
+            content=prepared.content,
+            timeout=timeout,
+        )
+        ends = _deadline(timeout)
+        response = self._http.send(request, stream=True)
+        try:
+            body = self._body(response, ends)
+            if body.wanted:
+                for chunk in response.iter_bytes():
+                    if not body.add(chunk):
+                        break
+        except httpx.DecodingError as exc:
+            # A body that cannot be decoded (e.g. broken gzip) is as unusable as a cut connection.
+            raise httpx.RemoteProtocolError(f"undecodable answer: {exc}") from exc
+        finally:
+            response.close()
+        return self._raw(response, prepared, body), body.too_large
 
     def _tokens_for(self, plan: auth.AuthPlan) -> list[str]:
         tokens = []
@@ -387,18 +535,11 @@ class SyncClient(BaseClient):
             self._log_send(op, prepared, attempt)
             retries_left = attempt < self._max_retries
             try:
-                response = self._http.request(
-                    prepared.method,
-                    url,
-                    params=prepared.query or None,
-                    headers=headers,
-                    content=prepared.content,
-                    timeout=wait,
-                )
+                raw, too_large = self._exchange(prepared, url, headers, wait)
             except httpx.TransportError as exc:
                 failure = retry.classify(exc)
                 action = retry.after_failure(op, failure, retries_left)
-                error = self._transport_error(op, exc, failure)
+                error = self._transport_error(op, prepared, exc, failure)
                 if action is retry.Action.LOOKUP:
                     found = self._lookup(op, prepared, failure.value)
                     if found is not None:
@@ -413,9 +554,10 @@ class SyncClient(BaseClient):
                 attempt += 1
                 resent = True
                 continue
-            raw = self._raw(response, prepared)
             status = raw.status_code
             if status < 300:
+                if too_large:
+                    raise self._too_large(op, raw)
                 return self._result(op, raw)
             if status == self._spec.unauthorized_status and plan.refreshable and not refreshed:
                 # A rejected token means the request was not processed: refresh once and send again.
@@ -442,9 +584,10 @@ class SyncClient(BaseClient):
         lookup_op, args = self._lookup_args(op, prepared)
         try:
             result = self._call(lookup_op, args)
+            data = self._lookup_data(lookup_op, result.raw_response)
         except OpiError as exc:
             raise self._uncertain(op, prepared, why, exc) from exc
-        return self._found(op, prepared, result.raw_response)
+        return self._found(op, prepared, result.raw_response, data)
 
 
 class AsyncClient(BaseClient):
@@ -464,6 +607,7 @@ class AsyncClient(BaseClient):
         headers: Mapping[str, str] | None,
         http_client: httpx.AsyncClient | None,
         transport: httpx.AsyncBaseTransport | None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             spec,
@@ -475,6 +619,7 @@ class AsyncClient(BaseClient):
             max_retries=max_retries,
             retry_delay=retry_delay,
             headers=headers,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(transport=transport, timeout=timeout)
@@ -500,6 +645,32 @@ class AsyncClient(BaseClient):
     ) -> T:
         prepared = prepare(self._spec, op, args, body)
         return await self._send(op, prepared, self._plan(op), timeout)
+
+    async def _exchange(
+        self, prepared: Prepared, url: str, headers: dict[str, str], timeout: TimeoutTypes
+    ) -> tuple[RawResponse, bool]:
+        """Send once and read the answer, at most `max_response_bytes` of it: (answer, cut at the limit)."""
+        request = self._http.build_request(
+            prepared.method,
+            url,
+            params=prepared.query or None,
+            headers=headers,
+            content=prepared.content,
+            timeout=timeout,
+        )
+        ends = _deadline(timeout)
+        response = await self._http.send(request, stream=True)
+        try:
+            body = self._body(response, ends)
+            if body.wanted:
+                async for chunk in response.aiter_bytes():
+                    if not body.add(chunk):
+                        break
+        except httpx.DecodingError as exc:
+            raise httpx.RemoteProtocolError(f"undecodable answer: {exc}") from exc
+        finally:
+            await response.aclose()
+        return self._raw(response, prepared, body), body.too_large
 
     async def _tokens_for(self, plan: auth.AuthPlan) -> list[str]:
         tokens = []
@@ -529,18 +700,11 @@ class AsyncClient(BaseClient):
             self._log_send(op, prepared, attempt)
             retries_left = attempt < self._max_retries
             try:
-                response = await self._http.request(
-                    prepared.method,
-                    url,
-                    params=prepared.query or None,
-                    headers=headers,
-                    content=prepared.content,
-                    timeout=wait,
-                )
+                raw, too_large = await self._exchange(prepared, url, headers, wait)
             except httpx.TransportError as exc:
                 failure = retry.classify(exc)
                 action = retry.after_failure(op, failure, retries_left)
-                error = self._transport_error(op, exc, failure)
+                error = self._transport_error(op, prepared, exc, failure)
                 if action is retry.Action.LOOKUP:
                     found = await self._lookup(op, prepared, failure.value)
                     if found is not None:
@@ -555,9 +719,10 @@ class AsyncClient(BaseClient):
                 attempt += 1
                 resent = True
                 continue
-            raw = self._raw(response, prepared)
             status = raw.status_code
             if status < 300:
+                if too_large:
+                    raise self._too_large(op, raw)
                 return self._result(op, raw)
             if status == self._spec.unauthorized_status and plan.refreshable and not refreshed:
                 refreshed = True
@@ -583,6 +748,7 @@ class AsyncClient(BaseClient):
         lookup_op, args = self._lookup_args(op, prepared)
         try:
             result = await self._call(lookup_op, args)
+            data = self._lookup_data(lookup_op, result.raw_response)
         except OpiError as exc:
             raise self._uncertain(op, prepared, why, exc) from exc
-        return self._found(op, prepared, result.raw_response)
+        return self._found(op, prepared, result.raw_response, data)

@@ -10,6 +10,7 @@ OpiError                          any error raised by an opi client
 │   ├── NetworkError              the connection broke after the request may have been sent
 │   └── UncertainWriteError       a write was sent, its outcome is unknown, and it was not sent again
 ├── ResponseValidationError       a success answer that does not match the spec (`.raw` holds it)
+│   └── ResponseTooLargeError     a success answer longer than the client's `max_response_bytes`
 └── ApiError                      the provider answered with an error status
     ├── BadRequestError           400
     ├── AuthenticationError       401
@@ -20,6 +21,25 @@ OpiError                          any error raised by an opi client
     ├── RateLimitError            429
     └── ServerError               5xx
 ```
+
+Under failure, each call ends in one of these within its timeout (per try; retries add their tries):
+
+- no answer in time: `TimeoutError` (a read, after its retries); the whole answer, body included, must
+  arrive within the timeout, so a provider trickling bytes cannot hold a call forever.
+- connection closed without an answer: `NetworkError` (a read, after its retries).
+- a write without a safe-retry declaration that was sent and then timed out or lost its connection:
+  `UncertainWriteError`, sent exactly once. A write with a unique id is looked up first; when retries are
+  spent and the lookup never found it, `UncertainWriteError` names the id (`unique_field`, `unique_value`).
+- an error status (5xx bursts, 429 with `Retry-After`): its `ApiError` subclass once retries are spent;
+  writes without a safe-retry declaration are never re-sent after one.
+- an error page that is not JSON (a proxy's HTML page): the status's `ApiError` subclass; `message` is the
+  page's title (or its text), at most 300 characters, never the whole page; `raw` keeps the page.
+- a success answer that is not valid JSON, not labelled JSON (e.g. `text/plain`, `text/html`) or does not
+  match the spec: `ResponseValidationError`. The request succeeded, so it is not repeated.
+- a success answer longer than `max_response_bytes` (16 MiB unless the client says otherwise):
+  `ResponseTooLargeError`, a `ResponseValidationError` (the request succeeded; only the answer is unusable),
+  after reading at most that many bytes; `raw` holds the bytes read. An error status's body is cut at the
+  limit instead and its `ApiError` raised as usual.
 
 Other 4xx statuses raise `ApiError` itself. An `ApiError` carries `status`, the provider's `message`, the
 parsed error `envelope` (the provider's error model, or None when the body does not match it), the raw
@@ -109,6 +129,18 @@ class ResponseValidationError(OpiError):
         super().__init__(message)
 
 
+class ResponseTooLargeError(ResponseValidationError):
+    """A success answer longer than the client's `max_response_bytes`; reading stopped at the limit.
+
+    The request succeeded (do not repeat a write because of it); `raw` holds the bytes read, `limit` the
+    limit in bytes.
+    """
+
+    def __init__(self, message: str, *, operation: str, raw: RawResponse, limit: int) -> None:
+        self.limit = limit
+        super().__init__(message, operation=operation, raw=raw)
+
+
 class ApiError(OpiError):
     """The provider answered with an error status."""
 
@@ -185,6 +217,7 @@ __all__ = [
     "OpiError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "ServerError",
     "TimeoutError",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
@@ -22,6 +23,14 @@ class ApiModel(BaseModel):
         """The `RawResponse` (status, headers, body) this model was parsed from; None for nested objects."""
         private = self.__pydantic_private__
         return private.get("raw_response") if private else None
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # Fields the spec marks secret (passwords, tokens) never reach repr() or str(); dumps keep them.
+        fields = type(self).model_fields
+        for name, value in super().__repr_args__():
+            info = fields.get(name) if name else None
+            extra = info.json_schema_extra if info else None
+            yield name, ("***" if isinstance(extra, dict) and extra.get("x-secret") else value)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The provider's own field names and JSON types."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import httpx
 
-from opi._runtime.client import DEFAULT_TIMEOUT, TimeoutTypes
+from opi._runtime.client import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, TimeoutTypes
 from opi._runtime.client import AsyncClient as _AsyncBase
 from opi._runtime.client import SyncClient as _SyncBase
 from opi._runtime.spec import Lookup, Operation, Param, ProviderSpec, Safety, Scheme
@@ -139,6 +139,7 @@ class Client(_SyncBase):
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         retry_delay: float = 0.5,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -153,6 +154,8 @@ class Client(_SyncBase):
             timeout: Seconds to wait for each request (or an `httpx.Timeout`); finite by default.
             max_retries: How many times a request that is safe to repeat is sent again after a failure.
             retry_delay: First backoff delay in seconds; it doubles on each retry.
+            max_response_bytes: The longest answer read, in bytes; a longer success answer raises
+                `ResponseTooLargeError` after reading that much, so memory stays bounded.
             headers: Headers to add, or to replace the provider's defaults (such as `User-Agent`).
             http_client: An httpx client to send with (it is not closed by this client).
             transport: An httpx transport for the client's own pool.
@@ -166,6 +169,7 @@ class Client(_SyncBase):
             timeout=timeout,
             max_retries=max_retries,
             retry_delay=retry_delay,
+            max_response_bytes=max_response_bytes,
             headers=headers,
             http_client=http_client,
             transport=transport,
@@ -299,6 +303,7 @@ class AsyncClient(_AsyncBase):
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         retry_delay: float = 0.5,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -313,6 +318,8 @@ class AsyncClient(_AsyncBase):
             timeout: Seconds to wait for each request (or an `httpx.Timeout`); finite by default.
             max_retries: How many times a request that is safe to repeat is sent again after a failure.
             retry_delay: First backoff delay in seconds; it doubles on each retry.
+            max_response_bytes: The longest answer read, in bytes; a longer success answer raises
+                `ResponseTooLargeError` after reading that much, so memory stays bounded.
             headers: Headers to add, or to replace the provider's defaults (such as `User-Agent`).
             http_client: An httpx client to send with (it is not closed by this client).
             transport: An httpx transport for the client's own pool.
@@ -326,6 +333,7 @@ class AsyncClient(_AsyncBase):
             timeout=timeout,
             max_retries=max_retries,
             retry_delay=retry_delay,
+            max_response_bytes=max_response_bytes,
             headers=headers,
             http_client=http_client,
             transport=transport,
