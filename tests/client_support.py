@@ -9,7 +9,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -67,6 +67,13 @@ def invoke(client: Any, m: Method, kwargs: dict[str, Any], mode: str) -> Any:
             return await getattr(client, m.py_name)(**kwargs)
 
     return asyncio.run(run())
+
+
+@contextmanager
+def provider_servers() -> Iterator[dict[str, MockServer]]:
+    """A contract server per provider spec, holding that provider's test credentials: {alias: server}."""
+    with ExitStack() as stack:
+        yield {p.alias: stack.enter_context(MockServer.start(p, credentials=credentials(p))) for p in providers()}
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from client_support import (
     expected_request,
     package,
     provider,
+    provider_servers,
     providers,
 )
 
@@ -31,14 +32,8 @@ METHODS = [(p.alias, m.name) for p in providers() for m in p.methods]
 
 @pytest.fixture(scope="module")
 def servers() -> Iterator[dict[str, MockServer]]:
-    with (
-        MockServer.start(provider("cdek"), credentials=credentials(provider("cdek"))) as cdek,
-        MockServer.start(provider("digitalriver"), credentials=credentials(provider("digitalriver"))) as dr,
-        MockServer.start(provider("geins"), credentials=credentials(provider("geins"))) as geins,
-        MockServer.start(provider("invoicebox"), credentials=credentials(provider("invoicebox"))) as ib,
-        MockServer.start(provider("paydo"), credentials=credentials(provider("paydo"))) as paydo,
-    ):
-        yield {"cdek": cdek, "digitalriver": dr, "geins": geins, "invoicebox": ib, "paydo": paydo}
+    with provider_servers() as started:
+        yield started
 
 
 def _without_tokens(alias: str, method: str, data: Any) -> Any:

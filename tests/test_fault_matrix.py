@@ -23,6 +23,7 @@ from client_support import (
     invoke,
     package,
     provider,
+    provider_servers,
     providers,
 )
 
@@ -114,14 +115,8 @@ def call_kwargs(p: Provider, m: Method) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def servers() -> Iterator[dict[str, MockServer]]:
-    started: dict[str, MockServer] = {}
-    try:
-        for p in providers():
-            started[p.alias] = MockServer(p, credentials=credentials(p)).launch()
+    with provider_servers() as started:
         yield started
-    finally:
-        for server in started.values():
-            server.stop()
 
 
 def run(server: MockServer, m: Method, mode: str, **options: Any) -> tuple[Any, BaseException | None, float]:

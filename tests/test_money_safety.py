@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from client_support import credentials, invoke, keyed_variant, package, providers
+from client_support import credentials, invoke, keyed_variant, package, provider_servers, providers
 from test_fault_matrix import FAULTS, OPTIONS, RETRIES, TIMEOUT, call_kwargs
 
 from generator.ir import Idempotency, Method, Provider
@@ -33,14 +33,8 @@ def test_every_provider_write_is_covered() -> None:
 
 @pytest.fixture(scope="module")
 def servers() -> Iterator[dict[str, MockServer]]:
-    started: dict[str, MockServer] = {}
-    try:
-        for p in providers():
-            started[p.alias] = MockServer(p, credentials=credentials(p)).launch()
+    with provider_servers() as started:
         yield started
-    finally:
-        for server in started.values():
-            server.stop()
 
 
 @pytest.fixture(scope="module")
