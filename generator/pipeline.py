@@ -141,11 +141,11 @@ def _renderers() -> tuple[list[ProviderRenderer], list[TreeRenderer]]:
 
 
 def render_all(providers: list[Provider], previous: dict[str, bytes]) -> dict[str, bytes]:
-    """Every output file. A provider whose spec is unchanged (same generator) keeps its previous files."""
+    """Every output file. A provider whose spec is unchanged (same generator) keeps its files from
+    `previous`, an earlier output tree the caller has found intact."""
     gen_digest = generator_digest()
     old = _manifest(previous)
-    trusted = old.get("generator") == gen_digest and _intact(previous)
-    old_outputs: dict[str, list[str]] = old.get("outputs", {}) if trusted else {}
+    old_outputs: dict[str, list[str]] = old.get("outputs", {}) if old.get("generator") == gen_digest else {}
     old_specs = old.get("specs", {})
     per_provider, whole_tree = _renderers()
     files: dict[str, str | bytes] = {}
@@ -170,31 +170,25 @@ def render_all(providers: list[Provider], previous: dict[str, bytes]) -> dict[st
     return {k: v if isinstance(v, bytes) else v.encode("utf-8") for k, v in sorted(files.items())}
 
 
-def _unchanged(providers: list[Provider], previous: dict[str, bytes]) -> bool:
-    """True when the previous output was made from exactly these inputs and is still all there, unedited."""
-    old = _manifest(previous)
-    wanted = _inputs(providers, generator_digest())
-    return {k: old.get(k) for k in wanted} == wanted and _intact(previous)
-
-
-def _fresh(specs: list[Path], out: Path) -> bool:
-    """The no-op fast path, before any parsing: the manifest records exactly these spec files with these
-    hashes, made by this generator, and the tree still matches its seal. Byte-identical specs under the
-    same generator render the same tree, so there is nothing to load, check or render."""
+def _fresh(specs: list[Path], out: Path) -> dict[str, bytes] | None:
+    """The no-op fast path, before any parsing: the tree in `out` when its manifest records exactly these
+    spec files with these hashes, made by this generator, and the tree still matches its seal; else None.
+    Byte-identical specs under the same generator render the same tree: nothing to load, check or render."""
     files = spec_files(specs)
     try:
         old = json.loads((out / MANIFEST).read_bytes())
         current = {(_display(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in files}
     except (OSError, ValueError):
-        return False
+        return None
     if not files or not isinstance(old, dict) or old.get("generator") != generator_digest():
-        return False
+        return None
     recorded = old.get("specs")
     if not isinstance(recorded, dict) or len(recorded) != len(files):
-        return False
+        return None
     if {(s.get("file"), s.get("sha256")) for s in recorded.values() if isinstance(s, dict)} != current:
-        return False
-    return _intact(read_tree(out))
+        return None
+    tree = read_tree(out)
+    return tree if _intact(tree) else None
 
 
 def format_tree(directory: Path) -> None:
@@ -214,13 +208,13 @@ def generate(specs: list[Path], out: Path, *, check_only: bool = False) -> Resul
     """Regenerate `out` from `specs`. With check_only, compare instead of writing."""
     if not check_only:
         remove_abandoned_staging(out)
-    if not check_only and _fresh(specs, out):
-        return Result(written=False, files=len(read_tree(out)))
+        fresh = _fresh(specs, out)
+        if fresh is not None:
+            return Result(written=False, files=len(fresh))
     providers = load_providers(specs)
     previous = read_tree(out)
-    if not check_only and _unchanged(providers, previous):
-        return Result(written=False, files=len(previous))
-    files = render_all(providers, {} if check_only else previous)
+    # Earlier files are reused only when the tree is exactly what the generator wrote (its seal matches).
+    files = render_all(providers, previous if not check_only and _intact(previous) else {})
     staging = write_tree(files, out)
     try:
         format_tree(staging)
