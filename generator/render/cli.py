@@ -7,12 +7,12 @@ run the provider's `__init__` (client and models, hence httpx and pydantic), and
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from .. import __version__
 from ..ir import AuthKind, AuthScheme, Input, Location, Method, Parameter, Provider
 from ..names import RESERVED_CLI_OPTIONS
+from ..runtime.cli_table import terminal_safe
 from .env import render
 from .package import header
 
@@ -31,14 +31,9 @@ def literal(value: Any) -> str:
 
 
 _ALWAYS = object()  # a row field without a default
-# Characters that act on a terminal instead of showing: C0/C1 controls (escape sequences) and bidi overrides.
-_TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def terminal_text(text: str) -> str:
     """Spec text for the CLI's help: one line, and every character that would act on the terminal escaped."""
-    line = " ".join(text.split())
-    return _TERMINAL_UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), line)
+    return terminal_safe(" ".join(text.split()))
 
 
 def _fields(pairs: list[tuple[str, Any, Any]]) -> Fields:

@@ -7,11 +7,17 @@ or a model library, so the command starts fast.
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
-# Characters that would act on the terminal (controls, bidirectional overrides) are shown escaped.
-_TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Characters that would act on the terminal (controls, bidirectional overrides): shown escaped.
+_TERMINAL_UNSAFE = "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every character that would act on the terminal written as its escape (`\\x1b`)."""
+    import re  # here, not at module level: `opi` start-up reads these tables without showing a value
+
+    return re.sub(_TERMINAL_UNSAFE, lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 def value_text(value: object) -> str:
@@ -19,7 +25,7 @@ def value_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return _TERMINAL_UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), value)
+        return terminal_safe(value)
     import json
 
     return json.dumps(value, ensure_ascii=False)
