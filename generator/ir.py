@@ -20,18 +20,6 @@ class Location(StrEnum):
     BODY = "body"
 
 
-class BodyContent(StrEnum):
-    JSON = "json"
-    FORM = "form"
-
-
-class AuthKind(StrEnum):
-    BEARER = "bearer"
-    BASIC = "basic"
-    API_KEY = "api_key"
-    OAUTH2 = "oauth2"
-
-
 class Idempotency(StrEnum):
     SAFE = "safe"  # reads: retried freely
     NONE = "none"  # writes with no declared mechanism: never sent twice
@@ -68,8 +56,9 @@ class Input:
 @dataclass(frozen=True)
 class AuthScheme:
     name: str
-    kind: AuthKind
-    inputs: tuple[Input, ...]  # bearer: token; basic: username, password; api_key: key; oauth2: token
+    kind: str  # a key of `kinds.AUTH`
+    inputs: tuple[Input, ...]  # in the order of the kind's roles (basic: username, password)
+    issues_tokens: bool  # a token method issues the credential (the kind says so)
     header: str | None = None  # api_key header name
     prefix: str = ""  # api_key value prefix
     token_method: str | None = None  # oauth2: the method that issues tokens
@@ -155,6 +144,7 @@ class Response:
     headers: tuple[Header, ...]
     example: Any
     has_example: bool
+    content: str  # a key of `kinds.ANSWERS`
 
     @property
     def is_success(self) -> bool:
@@ -195,7 +185,7 @@ class Method:
     notes: tuple[str, ...]
     errata: tuple[str, ...]
     parameters: tuple[Parameter, ...]
-    body_content: BodyContent | None
+    body_content: str | None  # a key of `kinds.BODIES`; None: no body
     body_model: str | None
     responses: tuple[Response, ...]
     safety: Safety

@@ -7,11 +7,10 @@ from typing import Any
 
 from . import ir
 from .jsonschema_form import to_json_schema
+from .kinds import AUTH, BODIES, DEFAULT_ANSWER
 from .load import Document
 from .names import env_var, kebab, slug, snake
 
-_ROLES = {"bearer": ("token",), "basic": ("username", "password"), "api_key": ("key",), "oauth2": ("token",)}
-_SECRET_ROLES = frozenset({"token", "password", "key"})
 _PY_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
 
@@ -78,17 +77,19 @@ class _Builder:
     def schemes(self) -> tuple[ir.AuthScheme, ...]:
         out = []
         for name, spec in self.data["auth"]["schemes"].items():
+            kind = AUTH[spec["type"]]
             inputs = []
-            for role in _ROLES[spec["type"]]:
+            for role in kind.roles:
                 raw = spec[role]
                 py = raw.get("name", role)
                 option = kebab(py)
                 inputs.append(ir.Input(
                     name=py, option=option, env=env_var(self.alias, option), description=raw["description"],
-                    secret=raw.get("secret", role in _SECRET_ROLES), example=raw.get("example"),
+                    secret=raw.get("secret", role in kind.secret_roles), example=raw.get("example"),
                 ))
             out.append(ir.AuthScheme(
-                name=name, kind=ir.AuthKind(spec["type"]), inputs=tuple(inputs), header=spec.get("header"),
+                name=name, kind=kind.name, inputs=tuple(inputs), issues_tokens=kind.issues_tokens,
+                header=spec.get("header"),
                 prefix=spec.get("prefix", ""), token_method=spec.get("token_method"),
                 token_field=spec.get("token_field", "access_token"),
                 expires_field=spec.get("expires_field", "expires_in"),
@@ -174,6 +175,7 @@ class _Builder:
         return ir.Response(
             status=int(status), description=raw["description"], schema=_defs(schema) if schema else None,
             model=model, headers=headers, example=raw.get("example"), has_example="example" in raw,
+            content=raw.get("content", DEFAULT_ANSWER),
         )
 
     def safety(self, method: dict[str, Any], verb: str) -> ir.Safety:
@@ -202,7 +204,7 @@ class _Builder:
             description=raw["description"], group=raw["group"], http_method=verb, path=path, auth=auth,
             doc_title=raw["doc"]["title"], doc_url=raw["doc"]["url"], source=raw["source"],
             notes=tuple(raw.get("notes", ())), errata=tuple(raw.get("errata", ())), parameters=params,
-            body_content=ir.BodyContent(raw["body"]["content"]) if raw.get("body") else None,
+            body_content=BODIES[raw["body"]["content"]].name if raw.get("body") else None,
             body_model=self.body_model(raw, params),
             responses=tuple(self.response(raw, s, r) for s, r in raw["responses"].items()),
             safety=self.safety(raw, verb), position=position, params_model=self.params_model(raw, params),

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from generator.ir import AuthKind, Location, Method, Provider
+from generator.ir import Location, Method, Provider
 from generator.mock import MockServer, RecordedRequest
 from generator.pipeline import load_providers
 
@@ -39,7 +39,7 @@ def package(alias: str) -> ModuleType:
 
 def token_inputs(p: Provider) -> set[str]:
     """The `token=` keywords of OAuth2 schemes: the client fetches those itself from other credentials."""
-    return {s.inputs[0].name for s in p.schemes if s.kind is AuthKind.OAUTH2}
+    return {s.inputs[0].name for s in p.schemes if s.kind == "oauth2"}
 
 
 def credentials(p: Provider) -> dict[str, str]:
@@ -144,7 +144,7 @@ def expected_request(p: Provider, m: Method, kwargs: dict[str, Any]) -> Expected
             body[q.wire] = value
     if m.body_content is None:
         return Expected(path, query, None)
-    if m.body_content.value == "form":
+    if m.body_content == "form":
         return Expected(path, query, {k: _text(v) for k, v in body.items()})
     return Expected(path, query, body)
 

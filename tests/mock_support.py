@@ -12,7 +12,7 @@ from urllib.parse import quote
 import httpx
 
 from generator.contract import get_path
-from generator.ir import AuthKind, AuthScheme, BodyContent, Location, Method, Provider
+from generator.ir import AuthScheme, Location, Method, Provider
 from generator.mock import MockServer
 from generator.pipeline import load_providers
 
@@ -35,7 +35,7 @@ def scheme(p: Provider, name: str) -> AuthScheme:
 
 def credentials(p: Provider) -> dict[str, str]:
     """A distinct value for every credential input the server checks (not OAuth tokens: it issues them)."""
-    return {i.name: f"{p.alias}-{i.name}-s3cr3t" for s in p.schemes if s.kind is not AuthKind.OAUTH2
+    return {i.name: f"{p.alias}-{i.name}-s3cr3t" for s in p.schemes if s.kind != "oauth2"
             for i in s.inputs}
 
 
@@ -68,9 +68,9 @@ def example_request(m: Method, **overrides: Any) -> dict[str, Any]:
         else:
             body[q.wire] = value
     request: dict[str, Any] = {"method": m.http_method, "url": path, "params": params, "headers": headers}
-    if m.body_content is BodyContent.FORM:
+    if m.body_content == "form":
         request["data"] = {k: _text(v) for k, v in body.items()}
-    elif m.body_content is BodyContent.JSON:
+    elif m.body_content == "json":
         request["json"] = body
     return request
 
@@ -93,11 +93,11 @@ def auth_headers(client: httpx.Client, p: Provider, m: Method, creds: dict[str, 
     for name in m.auth[0] if m.auth else ():
         s = scheme(p, name)
         values = [creds.get(i.name, "any") for i in s.inputs]
-        if s.kind is AuthKind.BEARER:
+        if s.kind == "bearer":
             headers["Authorization"] = f"Bearer {values[0]}"
-        elif s.kind is AuthKind.BASIC:
+        elif s.kind == "basic":
             headers["Authorization"] = "Basic " + base64.b64encode(":".join(values).encode()).decode()
-        elif s.kind is AuthKind.API_KEY:
+        elif s.kind == "api_key":
             headers[s.header or ""] = s.prefix + values[0]
         else:
             headers["Authorization"] = f"Bearer {fetch_token(client, p, s, creds)}"

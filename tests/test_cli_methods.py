@@ -70,7 +70,7 @@ def test_every_method(servers: dict[str, MockServer], alias: str, name: str) -> 
     want = expected_request(p, m, kwargs)
     assert (rec.method, rec.path, rec.query) == (m.http_method, want.path, want.query)
     if m.body_content is not None:
-        assert (rec.form if m.body_content.value == "form" else rec.json) == want.body
+        assert (rec.form if m.body_content == "form" else rec.json) == want.body
     assert rec.status == m.success.status
 
     # stdout is the answer as pretty UTF-8 JSON, equal to what the Python client returns for the same call.

@@ -22,7 +22,7 @@ from mock_support import (
 )
 
 from generator.contract import ErrorKind, error_answer, fill, get_path, set_path
-from generator.ir import AuthKind, BodyContent, Idempotency, Location, Method, Provider
+from generator.ir import Idempotency, Location, Method, Provider
 from generator.mock import MockServer
 
 
@@ -79,7 +79,7 @@ def test_malformed_or_wrong_credentials_are_refused(server: MockServer, header: 
     m = _guarded(p)
     headers = {"Authorization": header}
     for s in p.schemes:
-        if s.kind is AuthKind.API_KEY and s.header:
+        if s.kind == "api_key" and s.header:
             headers[s.header] = header
     with client_for(server) as client:
         request = example_request(m)
@@ -95,7 +95,7 @@ def test_credentials_given_to_the_server_must_match_exactly(server: MockServer) 
     m = _guarded(p)
     right = credentials(p)
     assert call(server, m, creds=right).status_code == m.success.status
-    checked = [s for name in m.auth[0] for s in p.schemes if s.name == name and s.kind is not AuthKind.OAUTH2]
+    checked = [s for name in m.auth[0] for s in p.schemes if s.name == name and s.kind != "oauth2"]
     wrong = {k: v + "-wrong" for k, v in right.items()}
     if not checked:  # OAuth only: a token the server never issued
         with client_for(server) as client:
@@ -176,7 +176,7 @@ def test_example_call_is_answered_with_the_documented_example(servers: dict[str,
 
 # --- validation ---------------------------------------------------------------------------------------
 def _write_with_body(p: Provider) -> Method:
-    return next(m for m in p.methods if m.body_content is BodyContent.JSON)
+    return next(m for m in p.methods if m.body_content == "json")
 
 
 def _first_required(m: Method) -> Any:

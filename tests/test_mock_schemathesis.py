@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from mock_support import ALIASES, client_for, credentials, fetch_token, provider
 
-from generator.ir import AuthKind, Provider
+from generator.ir import Provider
 from generator.mock import MockServer
 from generator.render.openapi import document
 
@@ -47,11 +47,11 @@ def _auth(p: Provider, server: MockServer) -> dict[str, dict[str, str]]:
     with client_for(server) as client:
         for s in p.schemes:
             values = [creds.get(i.name, "") for i in s.inputs]
-            if s.kind is AuthKind.BEARER:
+            if s.kind == "bearer":
                 out[s.name] = {"bearer": values[0]}
-            elif s.kind is AuthKind.BASIC:
+            elif s.kind == "basic":
                 out[s.name] = {"username": values[0], "password": values[1]}
-            elif s.kind is AuthKind.API_KEY:
+            elif s.kind == "api_key":
                 out[s.name] = {"api_key": s.prefix + values[0]}
             else:  # OAuth: a token the server issued (its default lifetime outlasts the run)
                 out[s.name] = {"bearer": fetch_token(client, p, s, creds)}

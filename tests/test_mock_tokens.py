@@ -9,7 +9,7 @@ import httpx
 import pytest
 from mock_support import auth_headers, call, client_for, credentials, example_request, message_at, provider
 
-from generator.ir import AuthKind, Provider
+from generator.ir import Provider
 from generator.mock import MockServer
 
 OAUTH = ("cdek", "digitalriver")
@@ -17,7 +17,7 @@ OAUTH = ("cdek", "digitalriver")
 
 def _oauth(p: Provider) -> tuple[str, str]:
     """(token method, a method that needs its tokens)."""
-    s = next(s for s in p.schemes if s.kind is AuthKind.OAUTH2)
+    s = next(s for s in p.schemes if s.kind == "oauth2")
     guarded = next(m for m in p.methods if m.http_method == "GET" and any(s.name in alt for alt in m.auth))
     return s.token_method or "", guarded.name
 

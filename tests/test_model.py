@@ -71,7 +71,7 @@ def test_method_names(demo: ir.Provider) -> None:
 
 def test_auth(demo: ir.Provider) -> None:
     [scheme] = demo.schemes
-    assert (scheme.name, scheme.kind, scheme.token_method) == ("oauth", ir.AuthKind.OAUTH2, "GetToken")
+    assert (scheme.name, scheme.kind, scheme.token_method) == ("oauth", "oauth2", "GetToken")
     assert (scheme.token_field, scheme.expires_field) == ("access_token", "expires_in")
     [token] = scheme.inputs
     assert (token.name, token.option, token.env, token.secret) == ("token", "token", "OPI_DEMO_TOKEN", True)
@@ -100,7 +100,7 @@ def test_input_names_and_secrecy_defaults() -> None:
         ("password", "password", "OPI_DEMO_PASSWORD", True),
     ]
     key = schemes["key"]
-    assert (key.kind, key.header, key.prefix, key.inputs[0].secret) == (ir.AuthKind.API_KEY, "X-Key", "Key ", True)
+    assert (key.kind, key.header, key.prefix, key.inputs[0].secret) == ("api_key", "X-Key", "Key ", True)
 
 
 def test_parameters(demo: ir.Provider) -> None:

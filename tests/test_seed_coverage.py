@@ -366,7 +366,7 @@ def test_paydo_endpoint_refund_type_and_answers() -> None:
     paydo = spec("paydo")
     m = paydo.method("CreateRefund")
     assert (paydo.default_environment.url, m.http_method, m.path) == ("https://paydo.com", "POST", "/v1/refunds/create")
-    assert [s.kind for s in paydo.schemes] == [ir.AuthKind.BEARER]
+    assert [s.kind for s in paydo.schemes] == ["bearer"]
     refund_type = param(m, "refundType").type
     assert refund_type.enum == (1, 2)
     assert [norm(d).lower().rstrip(".") for d in refund_type.enum_descriptions] == [

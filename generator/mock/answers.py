@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 
 from ..contract import ErrorKind, error_answer, fill, get_path, normalize, set_path
 from ..ir import AuthScheme, Method, Provider
+from ..kinds import ANSWERS
 from .faults import Fault
 from .state import Answer
 from .validation import FORMATS
@@ -101,7 +102,9 @@ class Answers:
         )
         if not use_body and not response.has_example:
             return Answer(response.status, b"", headers)
-        return json_answer(response.status, body if use_body else self.example(method), headers)
+        kind = ANSWERS[response.content]
+        content = kind.encode(body if use_body else self.example(method))
+        return Answer(response.status, content, (("content-type", kind.media_type), *headers))
 
     def token(self, method: Method, scheme: AuthScheme, token: str, ttl: float) -> Answer:
         body = self.example(method)

@@ -1,22 +1,12 @@
-"""Credential checks as the spec declares them: bearer, basic, API key, and tokens this server issued."""
+"""Credential checks as the spec declares them, each by its auth kind (`generator/kinds/auth`)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Mapping
 
-from ..ir import AuthKind, AuthScheme, Method, Provider
+from ..ir import AuthScheme, Method, Provider
+from ..kinds import AUTH
 from .state import ServerState
-
-
-def _split(value: str, scheme: str) -> str | None:
-    """The credential after an auth scheme word ('Bearer abc' -> 'abc'); None when malformed."""
-    word, _, rest = value.strip().partition(" ")
-    rest = rest.strip()
-    if word.lower() != scheme.lower() or not rest or " " in rest:
-        return None
-    return rest
 
 
 class AuthChecker:
@@ -35,7 +25,7 @@ class AuthChecker:
     def header_names(self) -> frozenset[str]:
         """Lower-case names of every header that carries credentials (masked in logs)."""
         names = {"authorization", "proxy-authorization", "cookie"}
-        names.update(s.header.lower() for s in self._schemes.values() if s.header)
+        names.update(AUTH[s.kind].header(s).lower() for s in self._schemes.values())
         return frozenset(names)
 
     def check(self, method: Method, headers: Mapping[str, str]) -> str | None:
@@ -53,50 +43,7 @@ class AuthChecker:
         return wanted is None or wanted == value
 
     def _scheme(self, scheme: AuthScheme, headers: Mapping[str, str]) -> str | None:
-        if scheme.kind is AuthKind.API_KEY:
-            return self._api_key(scheme, headers)
-        header = headers.get("authorization")
-        if header is None:
-            return "Missing credentials: no Authorization header"
-        if scheme.kind is AuthKind.BASIC:
-            return self._basic(scheme, header)
-        token = _split(header, "Bearer")
-        if token is None:
-            return "Malformed Authorization header: expected 'Bearer <token>'"
-        if scheme.kind is AuthKind.BEARER:
-            return None if self._expect(scheme.inputs[0].name, token) else "Invalid token"
-        state = self._state.token_state(token)
-        if state == "valid":
-            return None
-        return "Token expired" if state == "expired" else "Invalid token"
-
-    def _basic(self, scheme: AuthScheme, header: str) -> str | None:
-        encoded = _split(header, "Basic")
-        malformed = "Malformed Authorization header: expected 'Basic base64(user:password)'"
-        if encoded is None:
-            return malformed
-        try:
-            decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return malformed
-        user, colon, password = decoded.partition(":")
-        if not colon or not user:
-            return malformed
-        ok = self._expect(scheme.inputs[0].name, user) and self._expect(scheme.inputs[1].name, password)
-        return None if ok else "Invalid user name or password"
-
-    def _api_key(self, scheme: AuthScheme, headers: Mapping[str, str]) -> str | None:
-        name = scheme.header or ""
-        value = headers.get(name.lower())
-        if value is None:
-            return f"Missing credentials: no {name} header"
-        prefix = scheme.prefix
-        if prefix and not value.lower().startswith(prefix.lower()):
-            return f"Malformed {name} header: expected '{prefix}<key>'"
-        key = value[len(prefix):].strip()
-        if not key:
-            return f"Malformed {name} header: empty key"
-        return None if self._expect(scheme.inputs[0].name, key) else "Invalid API key"
+        return AUTH[scheme.kind].verify(scheme, headers, self._expect, self._state.token_state)
 
     def token_request(self, method: Method, values: Mapping[str, object]) -> str | None:
         """Checks the credentials a token method receives in its body against `credentials`, if given."""

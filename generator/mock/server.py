@@ -15,7 +15,7 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ..contract import get_path
-from ..ir import AuthKind, Provider
+from ..ir import Provider
 from .app import ContractApp, Transports
 from .faults import Fault, FaultBook
 from .state import RecordedRequest, ServerState
@@ -46,7 +46,7 @@ def _protocol(transports: Transports) -> type[H11Protocol]:
 def default_token_ttl(provider: Provider) -> float:
     """The lifetime the spec's token example promises (its expires field), or an hour."""
     for scheme in provider.schemes:
-        if scheme.kind is AuthKind.OAUTH2 and scheme.token_method:
+        if scheme.issues_tokens and scheme.token_method:
             method = next((m for m in provider.methods if m.name == scheme.token_method), None)
             expires = get_path(method.success.example, scheme.expires_field) if method else None
             if isinstance(expires, int | float) and not isinstance(expires, bool) and expires > 0:
@@ -79,7 +79,7 @@ class MockServer:
         credentials = dict(credentials or {})
         seeded = tuple(
             credentials[s.inputs[0].name] for s in provider.schemes
-            if s.kind is AuthKind.OAUTH2 and s.inputs and s.inputs[0].name in credentials
+            if s.issues_tokens and s.inputs and s.inputs[0].name in credentials
         )
         ttl = token_ttl if token_ttl is not None else default_token_ttl(provider)
         self._state = ServerState(seeded, ttl)

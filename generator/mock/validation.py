@@ -17,7 +17,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
 from ..contract import ErrorKind, normalize, parameter_schema
-from ..ir import BodyContent, JsonSchema, Location, Method, Parameter, Provider
+from ..ir import JsonSchema, Location, Method, Parameter, Provider
+from ..kinds import BODIES
 from .values import from_wire
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -163,24 +164,16 @@ class RequestValidator:
         return Problem(ErrorKind.VALIDATION, f"{field} {text}", field)
 
     def _body(self, method: Method, incoming: Incoming) -> tuple[dict[str, Any], Problem | None]:
-        if method.body_content is None:
+        if method.body_content is None or not incoming.body.strip():
             return {}, None
-        if not incoming.body.strip():
-            return {}, None
-        if method.body_content is BodyContent.FORM:
-            form = parse_form(incoming)
-            if form is None:
-                return {}, Problem(ErrorKind.VALIDATION,
-                                   "body must be application/x-www-form-urlencoded", "body")
+        kind = BODIES[method.body_content]
+        parsed = kind.parse(incoming.body, incoming.content_type)
+        if isinstance(parsed, str):
+            return {}, Problem(ErrorKind.VALIDATION, parsed, "body")
+        if kind.textual:
             fields = {p.wire: p for p in method.parameters if p.location is Location.BODY}
-            return {k: from_wire([v], fields[k].schema, self.defs) if k in fields else v
-                    for k, v in form.items()}, None
-        if "json" not in incoming.content_type:
-            return {}, Problem(ErrorKind.VALIDATION, "body must be application/json", "body")
-        parsed = parse_json(incoming)
-        if not isinstance(parsed, dict):
-            what = "a JSON object" if parsed is not None else "valid JSON"
-            return {}, Problem(ErrorKind.VALIDATION, f"body must be {what}", "body")
+            parsed = {k: from_wire([v], fields[k].schema, self.defs) if k in fields else v
+                      for k, v in parsed.items()}
         return parsed, None
 
     def check(self, method: Method, path_values: dict[str, Any], incoming: Incoming) -> Checked | Problem:

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from .. import __version__
-from ..ir import AuthKind, AuthScheme, Input, Location, Method, Parameter, Provider
+from ..ir import AuthScheme, Input, Location, Method, Parameter, Provider
 from ..names import RESERVED_CLI_OPTIONS
 from ..runtime.cli_table import terminal_safe
 from .env import render
@@ -96,7 +96,7 @@ def credential_ways(
         for name in alternative:
             scheme = schemes[name]
             options = [tuple(i.option for i in scheme.inputs)]
-            if scheme.kind is AuthKind.OAUTH2 and scheme.token_method and scheme.token_method not in seen:
+            if scheme.issues_tokens and scheme.token_method and scheme.token_method not in seen:
                 token = provider.method(scheme.token_method)
                 own = tuple(
                     inputs[p.py_name].option
@@ -168,7 +168,7 @@ def _secret_headers(provider: Provider) -> tuple[str, ...]:
 
 
 def _secret_fields(provider: Provider) -> tuple[str, ...]:
-    names = [s.token_field for s in provider.schemes if s.kind is AuthKind.OAUTH2]
+    names = [s.token_field for s in provider.schemes if s.issues_tokens]
     names += [p.wire for m in provider.methods for p in m.parameters if p.secret]
     return tuple(dict.fromkeys(names))
 
@@ -222,7 +222,7 @@ def table(provider: Provider) -> dict[str, Any]:
         ),
         "credentials": [input_option(i) for i in provider.client_inputs],
         "token_flows": [
-            token_flow(provider, s) for s in provider.schemes if s.kind is AuthKind.OAUTH2 and s.token_method
+            token_flow(provider, s) for s in provider.schemes if s.issues_tokens and s.token_method
         ],
         "commands": [command(provider, m) for m in provider.methods],
     }

@@ -56,7 +56,7 @@ def render_client(provider: Provider, header: str) -> str:
     schemes = [
         SchemeView(
             name=s.name,
-            kind=s.kind.value,
+            kind=s.kind,
             inputs=tuple(i.name for i in s.inputs),
             header=s.header,
             prefix=s.prefix,

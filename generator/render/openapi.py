@@ -22,14 +22,12 @@ from ..contract import (
     normalize,
     parameter_schema,
 )
-from ..ir import AuthKind, AuthScheme, BodyContent, Location, Method, Parameter, Provider
+from ..ir import AuthScheme, Location, Method, Parameter, Provider
+from ..kinds import ANSWERS, AUTH, BODIES
 
 OPENAPI = "3.1.0"
 REFS = "#/components/schemas/"
-JSON_MEDIA = "application/json"
-MEDIA = {BodyContent.JSON: JSON_MEDIA, BodyContent.FORM: "application/x-www-form-urlencoded"}
-# OAuth 2 grant types (the token method's constant `grant_type`) -> OpenAPI flow names.
-FLOWS = {"client_credentials": "clientCredentials", "password": "password"}
+JSON_MEDIA = "application/json"  # error answers: the provider's error envelope
 
 
 def render_openapi(provider: Provider) -> dict[str, str]:
@@ -86,23 +84,7 @@ def _schemas(provider: Provider) -> dict[str, Any]:
 
 def _scheme(provider: Provider, scheme: AuthScheme) -> dict[str, Any]:
     description = " ".join(" ".join(i.description.split()) for i in scheme.inputs)
-    if scheme.kind is AuthKind.BEARER:
-        return {"type": "http", "scheme": "bearer", "description": description}
-    if scheme.kind is AuthKind.BASIC:
-        return {"type": "http", "scheme": "basic", "description": description}
-    if scheme.kind is AuthKind.API_KEY:
-        if scheme.prefix:
-            description += f" Sent as `{scheme.prefix}<key>`."
-        return {"type": "apiKey", "in": "header", "name": scheme.header, "description": description}
-    method = next((m for m in provider.methods if m.name == scheme.token_method), None)
-    base = provider.default_environment.url
-    if method is None:
-        flow = {"clientCredentials": {"tokenUrl": base, "scopes": {}}}
-        return {"type": "oauth2", "description": description, "flows": flow}
-    grant = next((p.const for p in method.parameters if p.wire == "grant_type" and p.is_const), None)
-    description += f" Issued by {method.name} (`{method.http_method} {method.path}`)."
-    flow = {FLOWS.get(str(grant), "clientCredentials"): {"tokenUrl": base + method.path, "scopes": {}}}
-    return {"type": "oauth2", "description": description, "flows": flow}
+    return AUTH[scheme.kind].openapi(provider, scheme, description)
 
 
 # --- operations ----------------------------------------------------------------------------------------
@@ -143,7 +125,7 @@ def _operation(provider: Provider, methods: list[Method]) -> dict[str, Any]:
         op["parameters"] = parameters
     body = next((m for m in methods if m.body_content is not None), None)
     if body is not None and body.body_content is not None:
-        op["requestBody"] = _request_body(body, body.body_content)
+        op["requestBody"] = _request_body(body, BODIES[body.body_content].media_type)
     op["responses"] = _responses(provider, methods)
     return op
 
@@ -168,17 +150,18 @@ def _parameters(methods: list[Method]) -> list[dict[str, Any]]:
     return out
 
 
-def _request_body(method: Method, content: BodyContent) -> dict[str, Any]:
+def _request_body(method: Method, media_type: str) -> dict[str, Any]:
     fields = [p for p in method.parameters if p.location is Location.BODY]
     schema = {"$ref": REFS + method.body_model} if method.body_model else body_schema(method, REFS)
     return {
         "required": any(p.required or p.is_const for p in fields),
-        "content": {MEDIA[content]: {"schema": schema, "example": body_example(method)}},
+        "content": {media_type: {"schema": schema, "example": body_example(method)}},
     }
 
 
 @dataclass
 class _Entry:
+    media_type: str
     descriptions: list[str] = field(default_factory=list)
     schemas: list[Any] = field(default_factory=list)
     example: Any = None
@@ -203,7 +186,7 @@ class _Entry:
                 media["schema"] = self.schemas[0] if len(self.schemas) == 1 else {"anyOf": self.schemas}
             if self.has_example:
                 media["example"] = self.example
-            out["content"] = {JSON_MEDIA: media}
+            out["content"] = {self.media_type: media}
         return out
 
 
@@ -216,7 +199,8 @@ def _responses(provider: Provider, methods: list[Method]) -> dict[str, Any]:
     error_schema = normalize(provider.errors.schema, REFS)
     for method in methods:
         for r in method.responses:
-            entry = entries.setdefault(r.status, _Entry())
+            media_type = ANSWERS[r.content].media_type if r.is_success else JSON_MEDIA
+            entry = entries.setdefault(r.status, _Entry(media_type))
             schema = normalize(r.schema, REFS) if r.schema is not None else None
             entry.add(" ".join(r.description.split()), schema, r.example, r.has_example)
             for h in r.headers:
@@ -228,5 +212,5 @@ def _responses(provider: Provider, methods: list[Method]) -> dict[str, Any]:
             reason = REASONS[use.kind]
             field_name = _sample_field(method) if use.kind is ErrorKind.VALIDATION else ""
             example = fill(use.answer.body, reason, field_name)
-            entries.setdefault(use.answer.status, _Entry()).add(reason, error_schema, example, True)
+            entries.setdefault(use.answer.status, _Entry(JSON_MEDIA)).add(reason, error_schema, example, True)
     return {str(status): entries[status].render() for status in sorted(entries)}

@@ -1,0 +1,21 @@
+"""The kind registries: spec name -> kind. Adding a kind is its modules, one line here and its tests.
+
+Each registry's keys are exactly the values the spec format allows for the key that picks the kind
+(`tests/test_kinds.py` holds them equal to `spec.schema.json`'s enums and to the runtime's registries).
+"""
+
+from __future__ import annotations
+
+from .answer import json as json_answer
+from .auth import api_key, basic, bearer, oauth2
+from .base import AnswerKind, AuthKind, BodyKind
+from .body import form
+from .body import json as json_body
+
+BODIES: dict[str, BodyKind] = {k.name: k for k in (json_body.KIND, form.KIND)}
+ANSWERS: dict[str, AnswerKind] = {k.name: k for k in (json_answer.KIND,)}
+AUTH: dict[str, AuthKind] = {k.name: k for k in (bearer.KIND, basic.KIND, api_key.KIND, oauth2.KIND)}
+
+DEFAULT_ANSWER = "json"
+
+__all__ = ["ANSWERS", "AUTH", "BODIES", "DEFAULT_ANSWER", "AnswerKind", "AuthKind", "BodyKind"]

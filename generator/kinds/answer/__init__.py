@@ -1,0 +1,1 @@
+"""Success answer kinds, one module each."""

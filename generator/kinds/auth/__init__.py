@@ -1,0 +1,1 @@
+"""Auth scheme kinds, one module each."""

@@ -1,0 +1,51 @@
+"""OAuth 2 tokens issued by one of the provider's own methods (client credentials, password grant).
+
+The client fetches a token with the token method, caches it until shortly before it expires and fetches
+a new one once when the provider rejects it; the contract server accepts only tokens it issued.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..base import AuthKind, Expect, TokenState
+from .bearer import bearer_token
+
+if TYPE_CHECKING:
+    from ...ir import AuthScheme, Provider
+
+# The token method's constant `grant_type` -> OpenAPI flow names.
+FLOWS = {"client_credentials": "clientCredentials", "password": "password"}
+
+
+class OAuth2(AuthKind):
+    name = "oauth2"
+    roles = ("token",)
+    secret_roles = frozenset({"token"})
+    issues_tokens = True
+
+    def openapi(self, provider: Provider, scheme: AuthScheme, description: str) -> dict[str, Any]:
+        method = next((m for m in provider.methods if m.name == scheme.token_method), None)
+        base = provider.default_environment.url
+        if method is None:
+            flow = {"clientCredentials": {"tokenUrl": base, "scopes": {}}}
+            return {"type": "oauth2", "description": description, "flows": flow}
+        grant = next((p.const for p in method.parameters if p.wire == "grant_type" and p.is_const), None)
+        description += f" Issued by {method.name} (`{method.http_method} {method.path}`)."
+        flow = {FLOWS.get(str(grant), "clientCredentials"): {"tokenUrl": base + method.path, "scopes": {}}}
+        return {"type": "oauth2", "description": description, "flows": flow}
+
+    def verify(
+        self, scheme: AuthScheme, headers: Mapping[str, str], expect: Expect, token_state: TokenState
+    ) -> str | None:
+        token, refused = bearer_token(headers)
+        if token is None:
+            return refused
+        state = token_state(token)
+        if state == "valid":
+            return None
+        return "Token expired" if state == "expired" else "Invalid token"
+
+
+KIND = OAuth2()

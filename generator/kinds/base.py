@@ -1,0 +1,94 @@
+"""What a kind is: the pluggable shapes of the spec format (request bodies, answers, auth schemes).
+
+A kind is one small module per side. This side (the generator) declares the kind's spec rules, what it
+adds to the IR, its OpenAPI fragment, its docs wording and how the contract server reads or answers it;
+the runtime side (`generator/runtime/encoders`, `decoders`, `auth_kinds`) sends and reads it. Both sides
+register the kind under the spec's own name for it, which is also the value of the spec key that picks it
+(`body.content`, a response's `content`, an auth scheme's `type`). Kind modules take plain values (the IR,
+mappings, bytes) so that the checker, the renderers and the contract server can all use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..problems import JsonPath
+
+if TYPE_CHECKING:
+    from ..ir import AuthScheme, Provider
+
+
+class Reporter(Protocol):
+    """Where a kind's spec rules report problems (the checker's context)."""
+
+    def add(self, path: JsonPath, message: str, *, key: bool = False) -> None: ...
+
+
+class BodyKind:
+    """A request body: how its fields are laid out on the wire."""
+
+    name: str
+    media_type: str
+    wording: str  # docs: "Request body: X, sent as <wording>."
+    # The contract server gets every field as text (form) rather than typed JSON, so it converts the text
+    # to each field's schema type before validating.
+    textual: bool = False
+
+    def check(self, report: Reporter, method: Mapping[str, Any], at: JsonPath) -> None:
+        """Spec rules that hold for this kind only; `at` is the method's path."""
+
+    def parse(self, body: bytes, content_type: str) -> dict[str, Any] | str:
+        """The contract server's reading of a request body: its fields by wire name, or why it is refused."""
+        raise NotImplementedError
+
+
+class AnswerKind:
+    """A success answer's body."""
+
+    name: str
+    media_type: str
+
+    def encode(self, value: Any) -> bytes:
+        """The contract server's answer body for an example value."""
+        raise NotImplementedError
+
+
+# The contract server's view of a credential: the expected value of an input (None: any), and the state of
+# a token it issued ("valid", "expired" or "unknown").
+Expect = Callable[[str, str], bool]
+TokenState = Callable[[str], str]
+
+
+class AuthKind:
+    """An auth scheme: which inputs the user supplies and how they travel."""
+
+    name: str
+    roles: tuple[str, ...]  # the spec keys that declare the scheme's inputs, in order
+    secret_roles: frozenset[str] = frozenset()  # roles that are secret unless the spec says otherwise
+    issues_tokens: bool = False  # a token method issues the credential (the client fetches and refreshes)
+
+    def check(self, report: Reporter, name: str, scheme: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+        """Spec rules that hold for this kind only; `data` is the whole spec document."""
+
+    def header(self, scheme: AuthScheme) -> str:
+        """The header that carries the credential."""
+        return "Authorization"
+
+    def openapi(self, provider: Provider, scheme: AuthScheme, description: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def verify(
+        self, scheme: AuthScheme, headers: Mapping[str, str], expect: Expect, token_state: TokenState
+    ) -> str | None:
+        """The contract server's check of a request's credentials: None when accepted, else why not."""
+        raise NotImplementedError
+
+
+def split_credential(value: str, word: str) -> str | None:
+    """The credential after an auth scheme word ('Bearer abc' -> 'abc'); None when malformed."""
+    found, _, rest = value.strip().partition(" ")
+    rest = rest.strip()
+    if found.lower() != word.lower() or not rest or " " in rest:
+        return None
+    return rest

@@ -1,0 +1,1 @@
+"""Request body kinds, one module each."""

@@ -1,0 +1,172 @@
+"""A method's docs page: parameter table, signature, returns, tips and examples."""
+
+from __future__ import annotations
+
+import json
+
+from ..ir import Method, Provider, Response
+from ..kinds import BODIES
+from .docs_examples import credentials, examples
+from .docs_layout import Layout, front_matter
+from .docs_pages import CodeBlock, MethodPage, Row
+from .docs_types import (
+    BR,
+    CHECK,
+    CROSS,
+    FieldRow,
+    enum_md,
+    field_rows,
+    model_link,
+    typeref_md,
+    value_text,
+)
+from .mdx import code, fence, link, md, md_cell
+
+
+# --- method pages --------------------------------------------------------------------------------------
+def _required(required: bool, has_default: bool, default: object) -> str:
+    if required:
+        return CHECK
+    return f"{CROSS} (default {code(value_text(default), cell=True)})" if has_default else CROSS
+
+
+def _secret_note(env: str) -> str:
+    return f"Secret: also read from {code(env, cell=True)}."
+
+
+def rows(provider: Provider, method: Method, models: str) -> list[Row]:
+    out = []
+    for c in credentials(provider, method):
+        item = c.input
+        notes = ["Argument of `Client`." + (" " + _secret_note(item.env) if item.secret else "")]
+        out.append(
+            Row(
+                code(item.name, cell=True),
+                code("--" + item.option, cell=True),
+                "string",
+                CHECK if c.required else CROSS,
+                BR.join([md_cell(item.description), *notes]),
+            )
+        )
+    for p in method.parameters:
+        if p.is_const:
+            continue
+        parts = [md_cell(p.description)]
+        if p.type.enum:
+            parts.append("Values:" + BR + enum_md(p.type.enum, p.type.enum_descriptions))
+        if p.secret:
+            parts.append(_secret_note(p.env))
+        out.append(
+            Row(
+                code(p.py_name, cell=True),
+                code("--" + p.option, cell=True),
+                typeref_md(p.type, models),
+                _required(p.required, p.has_default, p.default),
+                BR.join(parts),
+            )
+        )
+    flag = provider.environment_flag
+    if flag is not None:
+        target = next(e for e in provider.environments if e.name == flag.environment)
+        note = (
+            f"Argument of `Client`; `true` selects the {code(target.name, cell=True)} environment "
+            f"({md_cell(target.url)})."
+        )
+        out.append(
+            Row(
+                code(flag.name, cell=True),
+                code("--" + flag.option, cell=True),
+                "boolean",
+                _required(False, True, False),
+                BR.join([md_cell(flag.description), note]),
+            )
+        )
+    elif len(provider.environments) > 1:
+        default = provider.default_environment
+        values = enum_md(
+            [e.name for e in provider.environments],
+            [f"{e.description} {e.url}".strip() for e in provider.environments],
+        )
+        out.append(
+            Row(
+                "`environment`",
+                "`--environment`",
+                "string",
+                _required(False, True, default.name),
+                BR.join(["Environment of the API. Argument of `Client`.", "Values:" + BR + values]),
+            )
+        )
+    return out
+
+
+def signature(method: Method) -> str:
+    args = [
+        f"{p.py_name}: {p.annotation}" + ("" if p.default_code is None else f" = {p.default_code}")
+        for p in method.parameters
+        if not p.is_const
+    ]
+    star = "*, " if args else ""
+    return code(f"client.{method.py_name}({star}{', '.join(args)}) -> {method.success.model or 'Any'}")
+
+
+def _returns(provider: Provider, response: Response, models: str) -> tuple[str, tuple[FieldRow, ...]]:
+    status = f"HTTP status {response.status}: {md(response.description)}"
+    if response.model is None:
+        return f"the answer's JSON. {status}", ()
+    schema = provider.schemas.get(response.model, {})
+    about = md(str(schema.get("description", "")))
+    text = f"{model_link(response.model, models)}" + (f": {about}" if about else ".") + f" {status}"
+    for header in response.headers:
+        where = code(f'result.raw_response.headers["{header.name}"]')
+        text += f"{BR}Response header {code(header.name)}: {md(header.description)} In Python: {where}."
+    return text, tuple(field_rows(schema, models, provider.schemas))
+
+
+def _tips(method: Method) -> list[str]:
+    tips = [md(note) for note in method.notes]
+    tips.extend("Differs from the provider's page: " + md(erratum) for erratum in method.errata)
+    if method.safety.note:
+        tips.append("Retries: " + md(method.safety.note))
+    tips.append(f"Method at API documentation: {link(method.doc_title, method.doc_url)}")
+    return tips
+
+
+def method_page(provider: Provider, method: Method, where: Layout) -> MethodPage:
+    page = where.method_page(method)
+    models = where.models_from(page)
+    description = method.description.rstrip(". ")
+    meta = front_matter(
+        [
+            ("sidebar_position", method.position),
+            ("description", f"{method.title} ({method.name}) in the {provider.title} API: {description}."),
+            ("keywords", [provider.title, provider.alias, method.name, method.title, method.group]),
+        ]
+    )
+    body = None
+    if method.body_model is not None and method.body_content is not None:
+        body = (
+            f"Request body: {model_link(method.body_model, models)}, sent as "
+            f"{BODIES[method.body_content].wording}."
+        )
+    returns, fields = _returns(provider, method.success, models)
+    answers = tuple(
+        f"{code(str(r.status))}: {md(r.description)}" for r in method.responses if not r.is_success
+    )
+    code_examples = examples(provider, method)
+    result = json.dumps(method.success.example, ensure_ascii=False, indent=2) + "\n"
+    return MethodPage(
+        front_matter=meta,
+        title=method.title,
+        description=method.description,
+        signature=signature(method),
+        rows=tuple(rows(provider, method, models)),
+        body=body,
+        returns=returns,
+        return_fields=fields,
+        answers=answers,
+        tips=tuple(_tips(method)),
+        python=CodeBlock(fence(code_examples.python), 'python title="Code example"', code_examples.python),
+        bash=CodeBlock(fence(code_examples.bash), 'bash title="CLI command example"', code_examples.bash),
+        batch=CodeBlock(fence(code_examples.batch), 'batch title="CLI command example"', code_examples.batch),
+        result=CodeBlock(fence(result), 'json title="Result"', result),
+    )
