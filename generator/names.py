@@ -6,6 +6,8 @@ import builtins
 import keyword
 import re
 
+from .module_names import CLIENT_NAMES, MODELS_NAMES
+
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 
 # Options every `opi` command has; a spec parameter or credential with one of these names would shadow it.
@@ -22,16 +24,10 @@ CLIENT_MEMBERS = frozenset({"close", "aclose", "environment", "base_url", "timeo
 
 PYTHON_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
 
-# Names a model class cannot take: Python constants, what the generated models module imports (the model
-# generator would silently rename such a class, so the client would name a class that does not exist), and
-# what the client module imports or defines next to the models it imports.
-RESERVED_MODEL_NAMES = frozenset({
-    "None", "True", "False", "Model",
-    "Annotated", "Any", "AnyUrl", "AwareDatetime", "EmailStr", "Field", "Literal", "Optional", "RootModel",
-    "Union", "UUID", "ApiModel",
-    "AsyncClient", "Client", "Lookup", "Mapping", "Operation", "Param", "ProviderSpec", "RawResponse",
-    "Safety", "Scheme", "TimeoutTypes", "PROVIDER",
-})
+# Names a model class cannot take: Python constants, what the generated models module imports or defines
+# (the model generator would silently rename such a class, so the client would name a class that does not
+# exist), and what the client module imports or defines next to the models it imports.
+RESERVED_MODEL_NAMES = frozenset({"None", "True", "False"}) | MODELS_NAMES | CLIENT_NAMES
 
 
 def words(name: str) -> list[str]:

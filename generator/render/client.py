@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ir import Location, Method, Parameter, Provider
+from ..module_names import CLIENT_IMPORTS
 from .env import render
+from .pycode import Record
+from .records import operation, provider_spec
 
 RAW_RESPONSE = "RawResponse"  # the result type of a method whose success answer has no schema
-DEFAULT_UNAUTHORIZED = 401
+OPERATIONS = "_Ops"  # the client template's class holding one Operation per method
 
 
 @dataclass(frozen=True)
@@ -17,19 +20,7 @@ class MethodView:
     result: str  # class of the typed answer
     keywords: tuple[Parameter, ...]  # the signature's keywords (constants are sent, not asked for)
     outside_body: tuple[Parameter, ...]  # the keywords next to `body=` in the body-model overload
-    auth: str  # the auth alternatives as a Python tuple literal
-
-
-@dataclass(frozen=True)
-class SchemeView:
-    name: str
-    kind: str
-    inputs: tuple[str, ...]
-    header: str | None
-    prefix: str
-    token_method: str | None  # Python name of the token operation
-    token_field: str
-    expires_field: str
+    operation: Record  # what the runtime needs to send it
 
 
 def _method(method: Method) -> MethodView:
@@ -39,7 +30,7 @@ def _method(method: Method) -> MethodView:
         result=method.success.model or RAW_RESPONSE,
         keywords=keywords,
         outside_body=tuple(p for p in keywords if p.location is not Location.BODY),
-        auth=repr(method.auth),
+        operation=operation(method),
     )
 
 
@@ -52,29 +43,12 @@ def _imported_models(provider: Provider) -> list[str]:
 
 
 def render_client(provider: Provider, header: str) -> str:
-    by_name = {m.name: m.py_name for m in provider.methods}
-    schemes = [
-        SchemeView(
-            name=s.name,
-            kind=s.kind,
-            inputs=tuple(i.name for i in s.inputs),
-            header=s.header,
-            prefix=s.prefix,
-            token_method=by_name.get(s.token_method or ""),
-            token_field=s.token_field,
-            expires_field=s.expires_field,
-        )
-        for s in provider.schemes
-    ]
-    unauthorized = provider.errors.answers.get("unauthorized")
     return render(
         "package/client.py.j2",
         p=provider,
         header=header,
+        imports=CLIENT_IMPORTS,
         methods=[_method(m) for m in provider.methods],
         models=_imported_models(provider),
-        schemes=schemes,
-        secret_inputs=sorted(i.name for i in provider.client_inputs if i.secret),
-        unauthorized_status=unauthorized.status if unauthorized else DEFAULT_UNAUTHORIZED,
-        models_module=f"opi.{provider.alias}.models",
+        provider=provider_spec(provider, OPERATIONS),
     )

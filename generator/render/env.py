@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .mdx import md, md_cell
+from .pycode import pycode
 
 if TYPE_CHECKING:
     import jinja2
@@ -66,7 +67,13 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        pyrepr=pyrepr, docstring=docstring, comment=comment, to_json=to_json, md=md, md_cell=md_cell
+        pyrepr=pyrepr,
+        pycode=pycode,  # a runtime record (render/records.py) as Python source
+        docstring=docstring,
+        comment=comment,
+        to_json=to_json,
+        md=md,
+        md_cell=md_cell,
     )
     return env
 

@@ -2,7 +2,8 @@
 
 Each provider's `opi.cli.<alias>` module is one `ProviderTable` made of these rows. They are plain tuples
 on purpose: `opi --help` and `opi <provider> <Method> --help` read them without importing an HTTP client
-or a model library, so the command starts fast.
+or a model library, so the command starts fast. The generator builds every row in one place
+(`generator/render/records.py`) and writes only the fields that differ from the defaults here.
 """
 
 from __future__ import annotations

@@ -5,17 +5,28 @@ runtime reads only these, so the generated part stays a thin typed layer. Models
 the runtime imports a provider's models module on first use, so importing a client stays cheap. (Plain
 slotted classes rather than dataclasses for the same reason: building a dataclass costs about a
 millisecond at import.)
+
+Each record is built in one place of the generator (`generator/render/records.py`), which writes only the
+arguments that differ from the defaults here. A new behaviour of an operation (say pagination) goes into
+`Operation.features`, a mapping of feature name -> that feature's own record, instead of growing the
+`Operation` constructor: operations without it stay unchanged, and the runtime code of a feature reads
+`op.features.get(name)` and narrows it to its record class.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
+
+__all__ = ["Lookup", "Operation", "Param", "ProviderSpec", "Safety", "Scheme"]  # the generated code's imports
 
 T = TypeVar("T")  # the typed answer; the generated code declares it, e.g. Operation[RefundList]
 
 PATH, QUERY, HEADER, BODY = "path", "query", "header", "body"
 SAFE, NONE, IDEMPOTENCY_HEADER, UNIQUE_FIELD = "safe", "none", "header", "unique_field"
+
+NO_FEATURES: Mapping[str, object] = MappingProxyType({})  # shared and read-only, so a safe default
 
 
 class _Record:
@@ -89,6 +100,7 @@ class Operation(_Record, Generic[T]):
         "auth",
         "body_content",
         "body_model",
+        "features",
         "http_method",
         "name",
         "params",
@@ -113,6 +125,7 @@ class Operation(_Record, Generic[T]):
         body_model: str | None = None,
         body_content: str | None = None,  # "json" | "form"
         safety: Safety | None = None,
+        features: Mapping[str, object] = NO_FEATURES,  # feature name -> its record; see the module docstring
     ) -> None:
         self.name = name
         self.py_name = py_name
@@ -125,6 +138,7 @@ class Operation(_Record, Generic[T]):
         self.body_model = body_model
         self.body_content = body_content
         self.safety = safety or Safety(SAFE)
+        self.features = features
 
 
 class Scheme(_Record):
