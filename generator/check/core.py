@@ -25,7 +25,10 @@ SCOPES = (
     "document", "schemas", "provider", "environments", "auth", "errors", "methods",
     "parameters", "bodies", "responses", "idempotency", "names",
 )
-_PER_METHOD = {"parameters": "parameters", "bodies": "body", "responses": "responses", "idempotency": "idempotency"}
+# Per-method scopes and the key of the method they read.
+_PER_METHOD = {
+    "parameters": "parameters", "bodies": "body", "responses": "responses", "idempotency": "idempotency",
+}
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ def idempotency(ctx: Context, node: Node) -> None:
     names = {p["name"]: p for p in node.method.get("parameters") or []}
     field = names.get(spec["field"])
     if field is None:
-        ctx.add((*here, "field"), f"unknown parameter '{spec['field']}' (known: {', '.join(names) or 'none'})")
+        known = ", ".join(names) or "none"
+        ctx.add((*here, "field"), f"unknown parameter '{spec['field']}' (known: {known})")
     elif not field.get("required"):
         ctx.add((*here, "field"), f"the unique field '{spec['field']}' must be a required parameter")
     lookup = spec["lookup"]

@@ -32,7 +32,8 @@ def names_and_titles(ctx: Context, _: Node) -> None:
             ctx.add(("methods", i, "name"), f"method name '{name}' (Python '{py}') {clashes}")
         key = (method["group"], method["title"].lower())
         if key in titles:
-            ctx.add(("methods", i, "title"), f"duplicate title '{method['title']}' in group '{method['group']}'")
+            title, group = method["title"], method["group"]
+            ctx.add(("methods", i, "title"), f"duplicate title '{title}' in group '{group}'")
         titles.setdefault(key, i)
 
 

@@ -50,7 +50,8 @@ def names(ctx: Context, node: Node) -> None:
             ctx.add((*here, "name"), f"parameter name {shown} {clashes}; {rename}")
         if py in taken_py:
             first = taken_py[py]
-            ctx.add((*here, "name"), f"parameter {shown} collides with parameters[{first}] ('{params[first]['name']}')")
+            message = f"parameter {shown} collides with parameters[{first}] ('{params[first]['name']}')"
+            ctx.add((*here, "name"), message)
         elif option in taken_cli:
             ctx.add(option_at, f"CLI option --{option} is used twice (also parameters[{taken_cli[option]}])")
         taken_py.setdefault(py, j)
@@ -92,7 +93,8 @@ def values(ctx: Context, node: Node) -> None:
 @rule("parameters")
 def header_parameters(ctx: Context, node: Node) -> None:
     """What a header parameter sends must be a valid header name and value."""
-    for j, (p, p_names) in enumerate(zip(node.value or [], ctx.names.methods[node.index].params, strict=True)):
+    params: list[dict[str, Any]] = node.value or []
+    for j, (p, p_names) in enumerate(zip(params, ctx.names.methods[node.index].params, strict=True)):
         if p["in"] != "header":
             continue
         here = (*node.path, j)

@@ -1,4 +1,4 @@
-"""Schemas: named ones, inline ones (parameters, answers, headers, errors), and values checked against them."""
+"""Schemas, named and inline (parameters, answers, headers, errors), and values checked against them."""
 
 from __future__ import annotations
 
