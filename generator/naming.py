@@ -59,7 +59,7 @@ class SpecNames:
     inputs: tuple[InputName, ...]
     methods: tuple[MethodName, ...]
     token_methods: frozenset[str]  # methods the client calls for a token
-    flag_option: str | None
+    flag_option: str  # the environment flag's CLI option; "" without a flag
     base_url_env: str
 
     @classmethod
@@ -72,13 +72,14 @@ class SpecNames:
             for role in AUTH_ROLES[scheme["type"]]:
                 name = scheme[role].get("name", role)
                 option = kebab(name)
-                inputs.append(InputName(scheme_name, role, name, option, env_var(alias, option), scheme[role]))
+                env = env_var(alias, option)
+                inputs.append(InputName(scheme_name, role, name, option, env, scheme[role]))
         flag = data.get("environment_flag")
         return cls(
             inputs=tuple(inputs),
             methods=tuple(_method(alias, m) for m in data["methods"]),
             token_methods=frozenset(s["token_method"] for s in schemes.values() if "token_method" in s),
-            flag_option=kebab(flag["name"]) if flag else None,
+            flag_option=kebab(flag["name"]) if flag else "",
             base_url_env=env_var(alias, "base-url"),
         )
 
