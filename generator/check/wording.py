@@ -26,22 +26,17 @@ def show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+# bool before int: True is an int to isinstance.
+_KIND_WORDS = (
+    (bool, "a boolean"), (int, "an integer"), (float, "a number"), (str, "a string"), (list, "a list"),
+    (dict, "a mapping"),
+)
+
+
 def kind(value: Any) -> str:
     if value is None:
         return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
+    return next((word for cls, word in _KIND_WORDS if isinstance(value, cls)), type(value).__name__)
 
 
 def leaf(error: ValidationError) -> ValidationError:
