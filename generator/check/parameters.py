@@ -28,7 +28,7 @@ def _client_inputs(ctx: Context, method: dict[str, Any]) -> dict[str, str]:
 
 
 @rule("parameters")
-def names(ctx: Context, node: Node) -> None:
+def parameter_names(ctx: Context, node: Node) -> None:
     """A parameter is a keyword of its method and an option of its command: each name once, none reserved."""
     client = _client_inputs(ctx, node.method)
     client_options = {kebab(name): what for name, what in client.items()}
