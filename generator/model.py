@@ -9,7 +9,8 @@ from . import ir
 from .jsonschema_form import to_json_schema
 from .kinds import AUTH, BODIES, DEFAULT_ANSWER
 from .load import Document
-from .names import env_var, kebab, slug, snake
+from .names import slug, snake
+from .naming import ERROR_MODEL, MethodName, ParamName, SpecNames
 
 _PY_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
@@ -30,6 +31,7 @@ class _Builder:
         self.data: dict[str, Any] = doc.data
         self.source_file = source_file
         self.alias: str = self.data["provider"]["alias"]
+        self.names = SpecNames.of(self.data)  # the names the checker passed
         self.schemas: dict[str, Any] = self.data.get("schemas") or {}
         self.models: dict[str, Any] = {name: _defs(s) for name, s in self.schemas.items()}
 
@@ -79,13 +81,11 @@ class _Builder:
         for name, spec in self.data["auth"]["schemes"].items():
             kind = AUTH[spec["type"]]
             inputs = []
-            for role in kind.roles:
-                raw = spec[role]
-                py = raw.get("name", role)
-                option = kebab(py)
+            for names in self.names.scheme_inputs(name):
+                raw = names.spec
                 inputs.append(ir.Input(
-                    name=py, option=option, env=env_var(self.alias, option), description=raw["description"],
-                    secret=raw.get("secret", role in kind.secret_roles), example=raw.get("example"),
+                    name=names.name, option=names.option, env=names.env, description=raw["description"],
+                    secret=raw.get("secret", names.role in kind.secret_roles), example=raw.get("example"),
                 ))
             out.append(ir.AuthScheme(
                 name=name, kind=kind.name, inputs=tuple(inputs), issues_tokens=kind.issues_tokens,
@@ -100,20 +100,19 @@ class _Builder:
         spec = self.data["errors"]
         name = ref_name(spec["schema"])
         if name is None:
-            name = "ErrorBody"
+            name = ERROR_MODEL
             self.models[name] = _defs(spec["schema"])
         answers = {k: ir.ErrorAnswer(v["status"], v["body"]) for k, v in spec["answers"].items()}
         return ir.Errors(schema=_defs(spec["schema"]), model=name, message_paths=tuple(spec["message"]),
                          answers=answers, errata=tuple(spec.get("errata", ())))
 
     # --- methods -------------------------------------------------------------------------------------
-    def parameter(self, raw: dict[str, Any]) -> ir.Parameter:
-        option = raw.get("cli", kebab(raw["name"]))
+    def parameter(self, raw: dict[str, Any], names: ParamName) -> ir.Parameter:
         kind = self.type_of(raw["schema"])
         annotation, default_code = _signature(kind, raw)
         return ir.Parameter(
-            name=raw["name"], py_name=snake(raw["name"]), option=option, env=env_var(self.alias, option),
-            location=ir.Location(raw["in"]), wire=raw.get("field", raw["name"]),
+            name=raw["name"], py_name=names.py, option=names.option, env=names.env,
+            location=ir.Location(raw["in"]), wire=names.wire,
             required=bool(raw.get("required", False)), default=raw.get("default"), has_default="default" in raw,
             const=raw.get("const"), is_const="const" in raw, secret=bool(raw.get("secret", False)),
             description=raw["description"], schema=_defs(raw["schema"]), type=kind,
@@ -121,12 +120,13 @@ class _Builder:
             default_code=default_code,
         )
 
-    def params_model(self, method: dict[str, Any], params: tuple[ir.Parameter, ...]) -> str | None:
+    def params_model(self, method: dict[str, Any], names: MethodName, params: tuple[ir.Parameter, ...]
+                     ) -> str | None:
         """A model of the path, query and header parameters, so the client validates them like a body."""
         fields = [p for p in params if p.location is not ir.Location.BODY and not p.is_const]
         if not fields:
             return None
-        name = f"{method['name']}Params"
+        name = names.params_model
         if name in self.models:
             raise ValueError(f"{self.source_file}: schema {name} clashes with the parameters model of "
                              f"{method['name']}")
@@ -157,17 +157,17 @@ class _Builder:
         self.models[body["model"]] = schema
         return str(body["model"])
 
-    def response(self, method: dict[str, Any], status: str, raw: dict[str, Any]) -> ir.Response:
+    def response(self, names: MethodName, status: str, raw: dict[str, Any]) -> ir.Response:
         schema = raw.get("schema")
         model = None
         if schema is not None:
             model = ref_name(schema)
             if model is None and status.startswith("2"):
-                model = f"{method['name']}Response"
+                model = names.response_model
                 self.models[model] = _defs(schema)
         elif not status.startswith("2"):
             schema = self.data["errors"]["schema"]
-            model = ref_name(schema) or "ErrorBody"
+            model = ref_name(schema) or ERROR_MODEL
         headers = tuple(
             ir.Header(name, h["description"], _defs(h.get("schema", {"type": "string"})), h.get("example"))
             for name, h in (raw.get("headers") or {}).items()
@@ -194,20 +194,22 @@ class _Builder:
             field=snake(spec["field"]) if "field" in spec else None, lookup=lookup,
         )
 
-    def method(self, raw: dict[str, Any], position: int) -> ir.Method:
+    def method(self, raw: dict[str, Any], names: MethodName, position: int) -> ir.Method:
         verb, _, path = raw["http"].partition(" ")
-        params = tuple(self.parameter(p) for p in raw.get("parameters") or [])
+        raw_params = raw.get("parameters") or []
+        params = tuple(self.parameter(p, n) for p, n in zip(raw_params, names.params, strict=True))
         auth_raw = raw.get("auth", self.data["auth"]["require"])
         auth = () if auth_raw == "none" else tuple(tuple(alt) for alt in auth_raw)
         return ir.Method(
-            name=raw["name"], py_name=snake(raw["name"]), title=raw["title"], slug=slug(raw["title"]),
+            name=raw["name"], py_name=names.py, title=raw["title"], slug=slug(raw["title"]),
             description=raw["description"], group=raw["group"], http_method=verb, path=path, auth=auth,
             doc_title=raw["doc"]["title"], doc_url=raw["doc"]["url"], source=raw["source"],
             notes=tuple(raw.get("notes", ())), errata=tuple(raw.get("errata", ())), parameters=params,
             body_content=BODIES[raw["body"]["content"]].name if raw.get("body") else None,
             body_model=self.body_model(raw, params),
-            responses=tuple(self.response(raw, s, r) for s, r in raw["responses"].items()),
-            safety=self.safety(raw, verb), position=position, params_model=self.params_model(raw, params),
+            responses=tuple(self.response(names, s, r) for s, r in raw["responses"].items()),
+            safety=self.safety(raw, verb), position=position,
+            params_model=self.params_model(raw, names, params),
         )
 
     def build(self) -> ir.Provider:
@@ -215,9 +217,9 @@ class _Builder:
         errors = self.errors()
         positions: dict[str, int] = {}
         methods = []
-        for raw in self.data["methods"]:
+        for raw, names in zip(self.data["methods"], self.names.methods, strict=True):
             positions[raw["group"]] = positions.get(raw["group"], 0) + 1
-            methods.append(self.method(raw, positions[raw["group"]]))
+            methods.append(self.method(raw, names, positions[raw["group"]]))
         groups = tuple(
             ir.Group(g["name"], slug(g["name"]), g.get("description", ""), i + 1,
                      tuple(m for m in methods if m.group == g["name"]))
@@ -229,14 +231,14 @@ class _Builder:
             alias=self.alias, title=prov["title"], description=prov["description"], docs_url=prov["docs_url"],
             credentials=prov.get("credentials"), errata=tuple(prov.get("errata", ())),
             environments=self.environments(),
-            environment_flag=ir.EnvironmentFlag(flag["name"], kebab(flag["name"]), flag["description"],
+            environment_flag=ir.EnvironmentFlag(flag["name"], self.names.flag_option, flag["description"],
                                                 flag["environment"]) if flag else None,
             headers=tuple(ir.DefaultHeader(k, v["value"], v["description"])
                           for k, v in (self.data.get("headers") or {}).items()),
             schemes=schemes, auth=tuple(tuple(a) for a in self.data["auth"]["require"]),
             errors=errors, schemas=dict(sorted(self.models.items())), methods=tuple(methods), groups=groups,
             source_file=self.source_file, spec_hash=hashlib.sha256(self.doc.text).hexdigest(),
-            client_inputs=self.client_inputs(schemes, methods), base_url_env=env_var(self.alias, "base-url"),
+            client_inputs=self.client_inputs(schemes, methods), base_url_env=self.names.base_url_env,
         )
 
     def client_inputs(self, schemes: tuple[ir.AuthScheme, ...], methods: list[ir.Method]

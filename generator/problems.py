@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 JsonPath: TypeAlias = tuple[str | int, ...]
 
@@ -36,6 +36,17 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}: {self.message} (at {self.path})"
+
+
+class Reporter(Protocol):
+    """Where a rule reports what it finds (the checker's context; kinds' rules take it too)."""
+
+    def add(self, path: JsonPath, message: str, *, key: bool = False) -> None: ...
+
+
+def show(value: Any) -> str:
+    """A spec value quoted in a message."""
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 class SpecError(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -351,3 +352,28 @@ def test_checking_every_real_spec_is_quick() -> None:
     for path in sorted(Path(ROOT / "specs").glob("*.yaml")):
         check(load_text(path.read_bytes(), path.name))
     assert time.monotonic() - start < 5
+
+
+# --- how the rules are organised ----------------------------------------------------------------------------
+def test_every_scope_has_rules_and_a_rule_needs_a_known_scope() -> None:
+    from generator.check.core import _RULES, SCOPES, Phase, rule
+
+    assert {scope for _, scope in _RULES} == set(SCOPES)
+    assert {scope for phase, scope in _RULES if phase is Phase.STRUCTURE} == {"document", "schemas"}
+    with pytest.raises(ValueError, match="unknown scope 'nope'"):
+        rule("nope")
+
+
+def test_a_dangling_ref_skips_only_the_example_checks() -> None:
+    """Structure problems make examples uncheckable; the other semantic rules still run."""
+    def edit(d: Data, dangle: bool) -> None:
+        method(d, "GetRefund").update(group="Nope")
+        d["errors"]["answers"]["validation"]["body"] = {"unexpected": "{message}"}
+        if dangle:
+            d["schemas"]["Token"]["properties"]["access_token"] = {"$ref": "#/schemas/Nope"}
+
+    for dangle in (False, True):
+        messages = [m for m, _ in found(functools.partial(edit, dangle=dangle))]
+        assert "unknown group 'Nope' (known: Authorization, Refunds)" in messages
+        assert any(m.startswith("$ref '#/schemas/Nope' points at no schema") for m in messages) is dangle
+        assert any("does not match its schema" in m for m in messages) is not dangle

@@ -87,3 +87,27 @@ def test_client_keywords_are_exactly_what_generated_constructors_take() -> None:
                 assert taken - own == CLIENT_KEYWORDS, (provider.alias, client.__name__)
     finally:
         sys.path.remove(str(ROOT / "generated"))
+
+
+def test_the_model_uses_the_names_the_checker_checked() -> None:
+    """One derivation (generator.naming.SpecNames) feeds both the checker and the IR of every real spec."""
+    from pathlib import Path
+
+    from spec_support import ROOT, load_ok, provider_file
+
+    from generator.naming import SpecNames
+
+    for spec in sorted(Path(ROOT / "specs").glob("*.yaml")):
+        names = SpecNames.of(load_ok(spec.read_bytes(), spec.name).data)
+        provider = provider_file(spec)
+        assert [(i.name, i.option, i.env) for s in provider.schemes for i in s.inputs] == [
+            (i.name, i.option, i.env) for i in names.inputs
+        ]
+        for method, m_names in zip(provider.methods, names.methods, strict=True):
+            assert method.py_name == m_names.py
+            assert [(p.py_name, p.option, p.env, p.wire) for p in method.parameters] == [
+                (p.py, p.option, p.env, p.wire) for p in m_names.params
+            ]
+            assert method.params_model in (None, m_names.params_model)
+            assert method.body_model == m_names.body_model
+        assert provider.base_url_env == names.base_url_env

@@ -11,18 +11,12 @@ mappings, bytes) so that the checker, the renderers and the contract server can 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from ..problems import JsonPath
+from ..problems import JsonPath, Reporter
 
 if TYPE_CHECKING:
     from ..ir import AuthScheme, Provider
-
-
-class Reporter(Protocol):
-    """Where a kind's spec rules report problems (the checker's context)."""
-
-    def add(self, path: JsonPath, message: str, *, key: bool = False) -> None: ...
 
 
 class BodyKind:

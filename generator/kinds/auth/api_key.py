@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ...http_syntax import check_prefix
+from ...problems import Reporter
 from ..base import AuthKind, Expect, TokenState
 
 if TYPE_CHECKING:
@@ -15,6 +17,10 @@ class ApiKey(AuthKind):
     name = "api_key"
     roles = ("key",)
     secret_roles = frozenset({"key"})
+
+    def check(self, report: Reporter, name: str, scheme: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+        # The prefix goes into the header, before the key.
+        check_prefix(report, scheme.get("prefix", ""), ("auth", "schemes", name, "prefix"))
 
     def header(self, scheme: AuthScheme) -> str:
         return scheme.header or "Authorization"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ...problems import JsonPath, Reporter
 from ..base import AuthKind, Expect, TokenState
 from .bearer import bearer_token
 
@@ -24,6 +25,21 @@ class OAuth2(AuthKind):
     roles = ("token",)
     secret_roles = frozenset({"token"})
     issues_tokens = True
+
+    def check(self, report: Reporter, name: str, scheme: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+        # The client calls the token method for a token: it must exist and must not need this scheme.
+        token_method = {m["name"]: m for m in data["methods"]}.get(scheme["token_method"])
+        at: JsonPath = ("auth", "schemes", name, "token_method")
+        if token_method is None:
+            report.add(at, f"unknown method '{scheme['token_method']}'")
+            return
+        needs = token_method.get("auth", data["auth"]["require"])
+        if needs != "none" and any(name in alternative for alternative in needs):
+            report.add(
+                at,
+                f"token method '{token_method['name']}' cannot itself need scheme '{name}' "
+                "(give it 'auth: none' or another scheme)",
+            )
 
     def openapi(self, provider: Provider, scheme: AuthScheme, description: str) -> dict[str, Any]:
         method = next((m for m in provider.methods if m.name == scheme.token_method), None)

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-from ...problems import JsonPath
-from ..base import BodyKind, Reporter
+from ...problems import JsonPath, Reporter
+from ..base import BodyKind
 
 _WORDS = {"object": "mappings", "array": "lists"}
 
