@@ -6,7 +6,6 @@ import hashlib
 import json
 import subprocess
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,14 +15,13 @@ from .problems import Problem, SpecError
 from .write import discard, read_tree, remove_abandoned_staging, replace, write_tree
 
 if TYPE_CHECKING:
+    # Only for annotations: a no-op run (see `_fresh`) imports neither the IR nor the renderers (nor YAML,
+    # jsonschema, Jinja2); `_renderers` imports the registry when a tree is rendered.
     from .ir import Provider
+    from .render.registry import ProviderRenderer, TreeRenderer
 
 MANIFEST = ".opigen-manifest.json"
 GENERATOR_DIR = Path(__file__).resolve().parent
-
-# Strings, so that a no-op run need not import the IR (nor YAML, jsonschema, Jinja2): see `_fresh`.
-ProviderRenderer = Callable[["Provider"], dict[str, str]]
-TreeRenderer = Callable[[list["Provider"]], dict[str, str]]
 
 
 def spec_files(paths: list[Path]) -> list[Path]:
