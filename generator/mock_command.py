@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import select
 import signal
+import socket
 import sys
-import threading
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -56,6 +57,46 @@ def _providers(args: argparse.Namespace) -> list[Provider]:
     return [find_provider(args.provider, args.specs)]
 
 
+class _StopSignals:
+    """SIGINT and SIGTERM, made signal-safe: Python's own C-level handler writes each signal's number to
+    a socket (`signal.set_wakeup_fd`) and the Python-level handler does nothing, so no lock is ever taken
+    inside a handler (`threading.Event.set()` there could deadlock when a second signal interrupted the
+    first handler). `wait()` blocks until a stop signal's byte arrives. A context manager: the previous
+    handlers and wakeup fd come back on exit."""
+
+    STOP = (signal.SIGINT, signal.SIGTERM)
+
+    def __enter__(self) -> _StopSignals:
+        self._reader, self._writer = socket.socketpair()
+        for end in (self._reader, self._writer):
+            end.setblocking(False)
+        self._previous_fd = signal.set_wakeup_fd(self._writer.fileno(), warn_on_full_buffer=False)
+        self._previous = {sig: signal.signal(sig, _ignore) for sig in self.STOP}
+        return self
+
+    def wait(self) -> None:
+        stops = {int(sig) for sig in self.STOP}
+        while True:
+            select.select([self._reader], [], [])
+            try:
+                data = self._reader.recv(4096)
+            except BlockingIOError:
+                continue
+            if stops.intersection(data):
+                return
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        signal.set_wakeup_fd(self._previous_fd)
+        self._reader.close()
+        self._writer.close()
+
+
+def _ignore(signum: int, frame: FrameType | None) -> None:
+    """The Python-level handler of stop signals: the wakeup fd already told the main loop."""
+
+
 def run(args: argparse.Namespace) -> int:
     from .mock.server import MockServer
 
@@ -75,30 +116,22 @@ def run(args: argparse.Namespace) -> int:
         return 1
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger("opigen.mock").setLevel(logging.INFO)
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     servers: list[MockServer] = []
-    try:
-        for i, provider in enumerate(providers):
-            port = args.port + i if args.port else 0
-            server = MockServer(provider, token_ttl=args.token_ttl, credentials=credentials, host=args.host,
-                                port=port).launch()
-            servers.append(server)
-            print(f"{provider.alias} {server.url}", flush=True)
-        print("Serving; press Ctrl-C to stop.", file=sys.stderr, flush=True)
-        while not stop.wait(0.2):
-            pass
-    except OSError as exc:
-        print(f"opigen mock: cannot listen on {args.host}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    finally:
-        for server in servers:
-            server.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    with _StopSignals() as stop:
+        try:
+            for i, provider in enumerate(providers):
+                port = args.port + i if args.port else 0
+                server = MockServer(provider, token_ttl=args.token_ttl, credentials=credentials,
+                                    host=args.host, port=port).launch()
+                servers.append(server)
+                print(f"{provider.alias} {server.url}", flush=True)
+            print("Serving; press Ctrl-C to stop.", file=sys.stderr, flush=True)
+            stop.wait()
+        except OSError as exc:
+            print(f"opigen mock: cannot listen on {args.host}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        finally:
+            for server in servers:
+                server.stop()
     print("Stopped.", file=sys.stderr, flush=True)
     return 0

@@ -6,75 +6,27 @@ import hashlib
 import json
 import subprocess
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .problems import Problem, SpecError
+from .problems import Problem
+from .specs import display_path
+
+# Stages 1-3 live in .specs; load_providers and spec_files stay importable from here as well.
+from .specs import load_providers as load_providers
+from .specs import spec_files as spec_files
 from .write import discard, read_tree, remove_abandoned_staging, replace, write_tree
 
 if TYPE_CHECKING:
+    # Only for annotations: a no-op run (see `_fresh`) imports neither the IR nor the renderers (nor YAML,
+    # jsonschema, Jinja2); `_renderers` imports the registry when a tree is rendered.
     from .ir import Provider
+    from .render.registry import ProviderRenderer, TreeRenderer
 
 MANIFEST = ".opigen-manifest.json"
 GENERATOR_DIR = Path(__file__).resolve().parent
-
-# Strings, so that a no-op run need not import the IR (nor YAML, jsonschema, Jinja2): see `_fresh`.
-ProviderRenderer = Callable[["Provider"], dict[str, str]]
-TreeRenderer = Callable[[list["Provider"]], dict[str, str]]
-
-
-def spec_files(paths: list[Path]) -> list[Path]:
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
-        else:
-            out.append(path)
-    return out
-
-
-def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def load_providers(paths: list[Path]) -> list[Provider]:
-    """Load, check and model every spec; raise SpecError with every problem of every file."""
-    from .check import check
-    from .load import load_file
-    from .model import build
-
-    problems: list[Problem] = []
-    providers: list[Provider] = []
-    aliases: dict[str, str] = {}
-    for path in spec_files(paths):
-        name = _display(path)
-        try:
-            doc = load_file(path, name)
-        except SpecError as exc:
-            problems.extend(exc.problems)
-            continue
-        found = check(doc)
-        if found:
-            problems.extend(found)
-            continue
-        provider = build(doc, name)
-        if provider.alias in aliases:
-            problems.append(doc.problem(("provider", "alias"),
-                                        f"alias '{provider.alias}' is already used by {aliases[provider.alias]}"))
-            continue
-        aliases[provider.alias] = name
-        providers.append(provider)
-    if problems:
-        raise SpecError(problems)
-    if not providers and not problems:
-        raise SpecError([Problem(_display(paths[0]) if paths else ".", 1, 1, "no spec files found")])
-    return sorted(providers, key=lambda p: p.alias)
 
 
 def generator_digest() -> str:
@@ -177,7 +129,7 @@ def _fresh(specs: list[Path], out: Path) -> dict[str, bytes] | None:
     files = spec_files(specs)
     try:
         old = json.loads((out / MANIFEST).read_bytes())
-        current = {(_display(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in files}
+        current = {(display_path(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in files}
     except (OSError, ValueError):
         return None
     if not files or not isinstance(old, dict) or old.get("generator") != generator_digest():

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..ir import Provider
-from ..pipeline import load_providers, spec_files
 from ..problems import Problem, SpecError
+from ..specs import load_providers, spec_files
 
 
 def load_all(specs_dir: Path) -> list[Provider]:
