@@ -30,7 +30,11 @@ STANDARD = (
 # Shown with the provider's environments and base-URL variable in each command's help.
 ENVIRONMENT = (
     Standard("environment", "<name>", "Which of the provider's environments to call."),
-    Standard("base-url", "<url>", "Send requests to this URL instead of the environment's (a test server, a proxy)."),
+    Standard(
+        "base-url",
+        "<url>",
+        "Send requests to this URL instead of the environment's (a test server, a proxy).",
+    ),
 )
 # `opi --version`: only as the first argument, but a command option of that name would read as it.
 TOP_LEVEL = (Standard("version", "", "print the version"),)

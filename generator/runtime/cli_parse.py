@@ -38,7 +38,7 @@ def find(names: list[str], wanted: str) -> str | None:
 
 
 def suggest(names: list[str], wanted: str, prefix: str = "") -> str:
-    """" Did you mean ...?" with the names close to `wanted`, or ""."""
+    """A "Did you mean ...?" sentence (with a leading space) naming the names close to `wanted`, or ""."""
     import difflib
 
     close = difflib.get_close_matches(wanted.lower(), [n.lower() for n in names], n=3, cutoff=0.6)
