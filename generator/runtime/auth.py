@@ -44,13 +44,16 @@ class Credentials:
 
 
 class TokenState:
-    """The current token of a scheme whose kind fetches tokens (oauth2). Guarded by a thread lock (sync)
-    or an asyncio lock (async)."""
+    """The current token of a scheme whose kind fetches tokens (oauth2), with the header that carries it.
+    Guarded by a thread lock (sync) or an asyncio lock (async)."""
 
-    __slots__ = ("_async_lock", "expires_at", "fetched", "lock", "value")
+    __slots__ = ("_async_lock", "_scheme", "expires_at", "fetched", "header", "lock", "value")
 
-    def __init__(self, given: str | None) -> None:
+    def __init__(self, scheme: Scheme, given: str | None) -> None:
+        self._scheme = scheme
         self.value = given
+        # Made once per token, not per request.
+        self.header = None if given is None else token_header(scheme, given)
         self.expires_at: float | None = None  # None: no known expiry (a token given by the user)
         self.fetched = False
         self.lock = threading.Lock()
@@ -64,20 +67,24 @@ class TokenState:
             self._async_lock = asyncio.Lock()
         return self._async_lock
 
-    def current(self) -> str | None:
-        """The token, unless there is none or it is about to expire."""
-        if self.value is None or (self.expires_at is not None and now() >= self.expires_at):
+    def current(self) -> tuple[str, str] | None:
+        """The token's header, unless there is no token or it is about to expire."""
+        if self.header is None or (self.expires_at is not None and now() >= self.expires_at):
             return None
-        return self.value
+        return self.header
 
-    def store(self, token: str, lifetime: float | None) -> None:
+    def store(self, token: str, lifetime: float | None) -> tuple[str, str]:
+        """Keep a fetched token; its header."""
         self.value = token
+        self.header = token_header(self._scheme, token)
         self.fetched = True
         # Refresh a little before the provider's expiry so a request never leaves with a dying token.
         self.expires_at = None if lifetime is None else now() + lifetime - min(60.0, lifetime * 0.1)
+        return self.header
 
     def invalidate(self) -> None:
         self.value = None
+        self.header = None
         self.expires_at = None
 
     def __repr__(self) -> str:

@@ -82,7 +82,7 @@ class BaseClient:
         replaced = {name.lower() for name in given}  # header names are case-insensitive
         self._headers = {k: v for k, v in spec.headers.items() if k.lower() not in replaced} | given
         self._tokens = {
-            s.name: auth.TokenState(self._credentials.get(s.inputs[0]))
+            s.name: auth.TokenState(s, self._credentials.get(s.inputs[0]))
             for s in spec.schemes.values()
             if SCHEMES[s.kind].fetches_tokens
         }
@@ -121,8 +121,7 @@ class BaseClient:
         while True:
             headers = {**self._headers, **prepared.headers, **plan.headers}
             for scheme in plan.token_schemes:
-                token = self._tokens[scheme.name].current() or (yield from self._fetch_token(scheme))
-                name, value = auth.token_header(scheme, token)
+                name, value = self._tokens[scheme.name].current() or (yield from self._fetch_token(scheme))
                 headers[name] = value
             self._log_send(op, prepared, attempt)
             retries_left = attempt < self._max_retries
@@ -175,18 +174,19 @@ class BaseClient:
         )
         yield SLEEP, delay
 
-    def _fetch_token(self, scheme: Scheme) -> Steps[str]:
-        """A new token from the scheme's token method, unless a call fetched one while this one waited."""
+    def _fetch_token(self, scheme: Scheme) -> Steps[tuple[str, str]]:
+        """The header of a new token from the scheme's token method (or of the one a call fetched while
+        this one waited for the lock)."""
         state = self._tokens[scheme.name]
         lock = yield LOCK, state  # one fetch at a time per scheme
         try:
-            token = state.current()
-            if token is None:
+            header = state.current()
+            if header is None:
                 token_op = self._spec.operations[scheme.token_method or ""]
                 args = auth.token_arguments(token_op, self._credentials)
                 result = yield from self._calling(token_op, args)
-                token = self._store_token(scheme, result.raw_response)
-            return token
+                header = self._store_token(scheme, result.raw_response)
+            return header
         finally:
             lock.release()
 
@@ -210,7 +210,7 @@ class BaseClient:
             self._plans[op.name] = found
         return found
 
-    def _store_token(self, scheme: Scheme, raw: RawResponse) -> str:
+    def _store_token(self, scheme: Scheme, raw: RawResponse) -> tuple[str, str]:
         try:
             data = raw.json()
         except ValueError:
@@ -223,8 +223,7 @@ class BaseClient:
                 raw=raw,
             )
         self._masker.add(token)
-        self._tokens[scheme.name].store(token, auth.token_lifetime(dig(data, scheme.expires_field)))
-        return token
+        return self._tokens[scheme.name].store(token, auth.token_lifetime(dig(data, scheme.expires_field)))
 
     def _invalidate(self, plan: auth.AuthPlan) -> None:
         for scheme in plan.token_schemes:
