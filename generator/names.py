@@ -6,21 +6,22 @@ import builtins
 import keyword
 import re
 
+from . import runtime_api
 from .module_names import CLIENT_NAMES, MODELS_NAMES
+from .runtime import cli_options
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 
-# Options every `opi` command has; a spec parameter or credential with one of these names would shadow it.
-RESERVED_CLI_OPTIONS = frozenset({"environment", "base-url", "timeout", "debug", "test", "out", "help", "version"})
+# Options every `opi` command has (the runtime parser's own table); a spec parameter or credential with one
+# of these names would shadow it.
+RESERVED_CLI_OPTIONS = cli_options.RESERVED
 
 # Keywords every generated client constructor takes besides the spec's credentials and environment flag.
-CLIENT_KEYWORDS = frozenset({
-    "environment", "base_url", "timeout", "max_retries", "retry_delay", "max_response_bytes", "headers",
-    "http_client", "transport",
-})
+CLIENT_KEYWORDS = runtime_api.client_keywords()
 
-# Members of the generated clients and names their modules use in annotations: a method cannot take one.
-CLIENT_MEMBERS = frozenset({"close", "aclose", "environment", "base_url", "timeout", "dt", "httpx", "overload"})
+# Members of the generated clients, and the lower-case names their module binds (`dt`, `httpx`, ...): the
+# methods' annotations use those, so a method of the same snake_case name would shadow them.
+CLIENT_MEMBERS = runtime_api.client_members() | frozenset(n for n in CLIENT_NAMES if n.islower())
 
 PYTHON_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
 

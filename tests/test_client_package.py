@@ -100,6 +100,6 @@ def test_generated_files_name_their_spec(alias: str) -> None:
 
 def test_runtime_is_the_hand_written_one_copied_verbatim() -> None:
     source = ROOT / "generator" / "runtime"
-    for path in sorted(source.glob("*.py")):
-        copied = GENERATED / "opi" / "_runtime" / path.name
+    for path in sorted(source.rglob("*.py")):
+        copied = GENERATED / "opi" / "_runtime" / path.relative_to(source)
         assert copied.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path.name

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from generator import kinds
+from generator.runtime import decoders, encoders, schemes
 
 SCHEMA = Path(kinds.__file__).resolve().parent.parent / "spec.schema.json"
 
@@ -49,6 +50,13 @@ def test_auth_kinds_declare_their_roles_in_the_spec_schema() -> None:
         inputs = {k for k, v in props.items() if v == {"$ref": "#/$defs/input"}}
         assert inputs == set(kinds.AUTH[name].roles), name
         assert kinds.AUTH[name].secret_roles <= inputs
+
+
+def test_the_runtime_has_the_same_kinds() -> None:
+    """A kind is added on both sides at once: the client's encoders, decoders and schemes."""
+    assert set(encoders.REGISTRY) == set(kinds.BODIES)
+    assert set(decoders.REGISTRY) == set(kinds.ANSWERS)
+    assert set(schemes.REGISTRY) == set(kinds.AUTH)
 
 
 def test_registry_names_match_kind_names() -> None:

@@ -27,6 +27,8 @@ LAYERS: dict[str, int] = {
     "generator.jsonschema_form": 1,
     "generator.write": 1,
     "generator.http_syntax": 1,
+    # What the generated client module exposes, read from the runtime's source (without importing httpx).
+    "generator.runtime_api": 1,
     # The names the generated client and models modules bind (from the runtime's own lists).
     "generator.module_names": 1,
     # The typed IR every later stage reads.
@@ -52,16 +54,11 @@ LAYERS: dict[str, int] = {
 
 # Known cycles that are being removed right now (issue 14): each is tolerated only as exactly this set of
 # modules. The lead empties this list once the branches that remove them are merged.
-KNOWN_CYCLES: list[frozenset[str]] = [
-    frozenset({"generator.runtime.cli", "generator.runtime.cli_run"}),  # being split apart
-]
+KNOWN_CYCLES: list[frozenset[str]] = []
 
 MAX_LINES = 400
 # Modules over MAX_LINES that are being split right now (issue 14); the lead empties this list after merging.
-LONG_MODULES: set[str] = {
-    "generator/runtime/client.py",
-    "generator/runtime/cli.py",
-}
+LONG_MODULES: set[str] = set()
 
 
 # --- reading the imports ----------------------------------------------------------------------------------

@@ -51,6 +51,6 @@ def render_package(providers: list[Provider]) -> dict[str, str]:
         "opi/__init__.py": render("package/init.py.j2", providers=providers, version=__version__),
         "opi/py.typed": "",
     }
-    for path in sorted(RUNTIME.glob("*.py")):
-        files[f"opi/_runtime/{path.name}"] = path.read_text(encoding="utf-8")
+    for path in sorted(RUNTIME.rglob("*.py")):  # its sub-packages too (encoders, decoders, schemes)
+        files[f"opi/_runtime/{path.relative_to(RUNTIME).as_posix()}"] = path.read_text(encoding="utf-8")
     return files

@@ -64,6 +64,7 @@ def operation(method: Method) -> Record:
         params_model=method.params_model,
         body_model=method.body_model,
         body_content=method.body_content if method.body_model and method.body_content else None,
+        answer_content=method.success.content,
         safety=safety(method.safety),
         features={},  # feature name -> its record, for behaviours beyond these fields (none yet)
         keep=("params", "auth"),  # written even when empty: a reader sees "no parameters", "no auth"

@@ -21,17 +21,9 @@ from urllib.parse import parse_qsl, urlencode
 import httpx
 
 from . import errors
-from .cli import (
-    API_ERROR,
-    BAD_ANSWER,
-    BAD_ARGUMENTS,
-    NETWORK_ERROR,
-    OK,
-    OTHER_ERROR,
-    UNCERTAIN_WRITE,
-    Invocation,
-    say,
-)
+from .cli_exit import API_ERROR, BAD_ANSWER, BAD_ARGUMENTS, NETWORK_ERROR, OK, OTHER_ERROR, UNCERTAIN_WRITE
+from .cli_output import say, write
+from .cli_parse import Invocation
 from .cli_table import ProviderTable, TokenFlow
 from .masking import MASK, Masker
 from .response import RawResponse
@@ -189,9 +181,7 @@ def _pretty(data: Any) -> str:
 
 def _emit(text: str, out: str | None) -> int:
     if out is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.buffer.flush()
+        write("stdout", text)
         return OK
     try:
         Path(out).write_text(text, encoding="utf-8")
@@ -321,9 +311,7 @@ def _failure(inv: Invocation, redact: _Redactor, exc: errors.OpiError) -> int:
         say(f"{name}: HTTP {exc.status}: {redact.text(exc.message)}")
         body = _raw_body(exc.raw)
         if body is not None:
-            sys.stdout.flush()
-            sys.stdout.buffer.write((_pretty(redact.data(body)) + "\n").encode("utf-8"))
-            sys.stdout.buffer.flush()
+            write("stdout", _pretty(redact.data(body)) + "\n")
         return API_ERROR
     if isinstance(exc, errors.UncertainWriteError):
         say(f"{name}: {redact.text(str(exc))}")

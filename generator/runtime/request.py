@@ -7,16 +7,17 @@ lengths, ranges); an invalid call raises `ValidationError` naming the keyword an
 from __future__ import annotations
 
 import importlib
-import json
 import uuid
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import pydantic
 
+from .encoders import REGISTRY as ENCODERS
 from .errors import ValidationError
 from .spec import BODY, HEADER, IDEMPOTENCY_HEADER, PATH, QUERY, Operation, Param, ProviderSpec
+from .wire import text
 
 QueryItems = list[tuple[str, str | int | float | bool | None]]
 
@@ -74,16 +75,6 @@ def model_class(spec: ProviderSpec, name: str | None) -> type[pydantic.BaseModel
         return None
     model: type[pydantic.BaseModel] = getattr(importlib.import_module(spec.models), name)
     return model
-
-
-def _text(value: Any) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, dict | list):
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return str(value)
 
 
 def _where(loc: tuple[int | str, ...], info: Shape) -> str:
@@ -151,13 +142,8 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
         data: Any = fields if body is None else body
         payload = data if isinstance(data, info.body) else _validate(info.body, data, info, problems)
         if payload is not None and not problems:
-            if op.body_content == "form":
-                dumped = payload.model_dump(mode="json", by_alias=True, exclude_none=True)
-                content = urlencode([(k, _text(v)) for k, v in dumped.items()]).encode("ascii")
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
-            else:
-                content = payload.__pydantic_serializer__.to_json(payload, by_alias=True, exclude_none=True)
-                headers["Content-Type"] = "application/json"
+            content, media = ENCODERS[op.body_content or "json"](payload)
+            headers["Content-Type"] = media
             if body is not None and info.unique_wire is not None:
                 fields = payload.model_dump(mode="json", by_alias=True, exclude_none=True)
     elif body is not None:
@@ -170,12 +156,12 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
     for wire, value in params.items():
         location = info.by_wire[wire].location
         if location == PATH:
-            path = path.replace("{" + wire + "}", quote(_text(value), safe=""))
+            path = path.replace("{" + wire + "}", quote(text(value), safe=""))
         elif location == QUERY:
             values = value if isinstance(value, list) else [value]
-            query += [(wire, _text(v)) for v in values]
+            query += [(wire, text(v)) for v in values]
         elif location == HEADER:
-            headers[wire] = _text(value)
+            headers[wire] = text(value)
     if op.safety.kind == IDEMPOTENCY_HEADER and op.safety.header:
         # One key per logical call, repeated on every retry of it.
         headers[op.safety.header] = str(uuid.uuid4())

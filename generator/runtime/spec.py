@@ -97,6 +97,7 @@ class Operation(_Record, Generic[T]):
     """One spec method."""
 
     __slots__ = (
+        "answer_content",
         "auth",
         "body_content",
         "body_model",
@@ -123,7 +124,8 @@ class Operation(_Record, Generic[T]):
         auth: tuple[tuple[str, ...], ...] = (),  # alternatives of scheme names; () = no auth
         params_model: str | None = None,  # model of the path/query/header parameters, keyed by wire name
         body_model: str | None = None,
-        body_content: str | None = None,  # "json" | "form"
+        body_content: str | None = None,  # the body's kind: a key of `encoders.REGISTRY`
+        answer_content: str = "json",  # the success answer's kind: a key of `decoders.REGISTRY`
         safety: Safety | None = None,
         features: Mapping[str, object] = NO_FEATURES,  # feature name -> its record; see the module docstring
     ) -> None:
@@ -137,6 +139,7 @@ class Operation(_Record, Generic[T]):
         self.params_model = params_model
         self.body_model = body_model
         self.body_content = body_content
+        self.answer_content = answer_content
         self.safety = safety or Safety(SAFE)
         self.features = features
 

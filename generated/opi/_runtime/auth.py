@@ -1,19 +1,20 @@
-"""Auth schemes: which credentials a method needs, the headers they make, and the OAuth2 token cache."""
+"""Auth: which credentials a method needs, the headers they make, and the cache of fetched tokens.
+
+What differs between scheme kinds (bearer, basic, api_key, oauth2) is in schemes/, one module each.
+"""
 
 from __future__ import annotations
 
-import base64
 import threading
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .schemes import REGISTRY as KINDS
 from .spec import Operation, ProviderSpec, Scheme
 
 if TYPE_CHECKING:
     import asyncio
-
-BEARER, BASIC, API_KEY, OAUTH2 = "bearer", "basic", "api_key", "oauth2"
 
 
 def now() -> float:
@@ -43,12 +44,16 @@ class Credentials:
 
 
 class TokenState:
-    """One OAuth2 scheme's current token. Guarded by a thread lock (sync) or an asyncio lock (async)."""
+    """The current token of a scheme whose kind fetches tokens (oauth2), with the header that carries it.
+    Guarded by a thread lock (sync) or an asyncio lock (async)."""
 
-    __slots__ = ("_async_lock", "expires_at", "fetched", "lock", "value")
+    __slots__ = ("_async_lock", "_scheme", "expires_at", "fetched", "header", "lock", "value")
 
-    def __init__(self, given: str | None) -> None:
+    def __init__(self, scheme: Scheme, given: str | None) -> None:
+        self._scheme = scheme
         self.value = given
+        # Made once per token, not per request.
+        self.header = None if given is None else token_header(scheme, given)
         self.expires_at: float | None = None  # None: no known expiry (a token given by the user)
         self.fetched = False
         self.lock = threading.Lock()
@@ -62,20 +67,24 @@ class TokenState:
             self._async_lock = asyncio.Lock()
         return self._async_lock
 
-    def current(self) -> str | None:
-        """The token, unless there is none or it is about to expire."""
-        if self.value is None or (self.expires_at is not None and now() >= self.expires_at):
+    def current(self) -> tuple[str, str] | None:
+        """The token's header, unless there is no token or it is about to expire."""
+        if self.header is None or (self.expires_at is not None and now() >= self.expires_at):
             return None
-        return self.value
+        return self.header
 
-    def store(self, token: str, lifetime: float | None) -> None:
+    def store(self, token: str, lifetime: float | None) -> tuple[str, str]:
+        """Keep a fetched token; its header."""
         self.value = token
+        self.header = token_header(self._scheme, token)
         self.fetched = True
         # Refresh a little before the provider's expiry so a request never leaves with a dying token.
         self.expires_at = None if lifetime is None else now() + lifetime - min(60.0, lifetime * 0.1)
+        return self.header
 
     def invalidate(self) -> None:
         self.value = None
+        self.header = None
         self.expires_at = None
 
     def __repr__(self) -> str:
@@ -83,13 +92,15 @@ class TokenState:
 
 
 class AuthPlan:
-    """What one operation sends: fixed credential headers, plus OAuth2 schemes whose token is added later."""
+    """What one operation sends: fixed credential headers, plus schemes whose token is added at send time."""
 
-    __slots__ = ("headers", "oauth", "refreshable")
+    __slots__ = ("headers", "refreshable", "token_schemes")
 
-    def __init__(self, headers: Mapping[str, str], oauth: tuple[Scheme, ...], refreshable: bool) -> None:
+    def __init__(
+        self, headers: Mapping[str, str], token_schemes: tuple[Scheme, ...], refreshable: bool
+    ) -> None:
         self.headers = headers
-        self.oauth = oauth
+        self.token_schemes = token_schemes  # each has a TokenState in the client
         self.refreshable = refreshable  # a rejected token can be replaced by fetching a new one
 
 
@@ -127,7 +138,7 @@ def alternatives(spec: ProviderSpec, op: Operation[Any]) -> list[list[str]]:
         for name in alternative:
             scheme = spec.schemes[name]
             choices = [list(scheme.inputs)]
-            if scheme.kind == OAUTH2:
+            if KINDS[scheme.kind].fetches_tokens:
                 choices.append(_fetch_inputs(spec, scheme))
             combos = [combo + [n for n in choice if n not in combo] for combo in combos for choice in choices]
         out += [combo for combo in combos if combo not in out]
@@ -142,38 +153,34 @@ def plan(
         return AuthPlan({}, (), False)
     for alternative in op.auth:
         headers: dict[str, str] = {}
-        oauth: list[Scheme] = []
+        token_schemes: list[Scheme] = []
         refreshable = False
         for name in alternative:
             scheme = spec.schemes[name]
+            kind = KINDS[scheme.kind]
             values = [credentials.get(i) for i in scheme.inputs]
-            if scheme.kind == OAUTH2:
-                # The token method itself must not need OAuth2 (the spec check forbids it; this guards loops).
+            if kind.fetches_tokens:
+                # The token method itself must not need a fetched token (the spec check forbids it; this
+                # guards loops).
                 fetchable = not nested and _can_fetch(spec, scheme, credentials)
                 if values[0] is None and not fetchable:
                     break
-                oauth.append(scheme)
+                token_schemes.append(scheme)
                 refreshable = refreshable or fetchable
             elif any(v is None for v in values):
                 break
             else:
-                headers[_header_name(scheme)] = _header_value(scheme, [v for v in values if v is not None])
+                given = [v for v in values if v is not None]
+                headers[kind.header_name(scheme)] = kind.header_value(scheme, given)
         else:
-            return AuthPlan(headers, tuple(oauth), refreshable)
+            return AuthPlan(headers, tuple(token_schemes), refreshable)
     return None
 
 
-def _header_name(scheme: Scheme) -> str:
-    return scheme.header if scheme.kind == API_KEY and scheme.header else "Authorization"
-
-
-def _header_value(scheme: Scheme, values: list[str]) -> str:
-    if scheme.kind == BASIC:
-        user, password = values
-        return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-    if scheme.kind == API_KEY:
-        return scheme.prefix + values[0]
-    return "Bearer " + values[0]
+def token_header(scheme: Scheme, token: str) -> tuple[str, str]:
+    """The header a fetched (or given) token of `scheme` is sent in."""
+    kind = KINDS[scheme.kind]
+    return kind.header_name(scheme), kind.header_value(scheme, [token])
 
 
 def token_lifetime(value: object) -> float | None:

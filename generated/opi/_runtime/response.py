@@ -1,4 +1,4 @@
-"""The raw answer behind every call: status, headers and body as the provider sent them."""
+"""The raw answer behind every call (status, headers and body as the provider sent them), and reading it."""
 
 from __future__ import annotations
 
@@ -36,3 +36,20 @@ class RawResponse:
     def __repr__(self) -> str:
         # Bodies can hold tokens (a token endpoint's answer), so they are never part of the repr.
         return f"<RawResponse {self.status_code} {self.method} {self.url}>"
+
+
+def media_type(headers: Mapping[str, str]) -> str:
+    """The Content-Type without parameters, lower case ("" when absent)."""
+    return headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def dig(data: Any, path: str) -> Any:
+    """The value at a dotted path of JSON data (integer parts index lists), or None."""
+    for part in path.split("."):
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and part.lstrip("-").isdigit() and -len(data) <= int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return None
+    return data

@@ -1,0 +1,12 @@
+"""The `json` body kind: the model as a JSON object, by wire names, unset fields left out."""
+
+from __future__ import annotations
+
+import pydantic
+
+MEDIA_TYPE = "application/json"
+
+
+def encode(payload: pydantic.BaseModel) -> tuple[bytes, str]:
+    # Bytes straight from pydantic's serializer: model_dump_json() would decode them to a str first.
+    return payload.__pydantic_serializer__.to_json(payload, by_alias=True, exclude_none=True), MEDIA_TYPE

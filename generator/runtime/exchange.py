@@ -1,0 +1,76 @@
+"""One exchange's plumbing shared by both clients: the request, and its answer's body read within limits."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from .request import Prepared
+
+TimeoutTypes = float | httpx.Timeout
+
+
+def build(
+    http: httpx.Client | httpx.AsyncClient,
+    prepared: Prepared,
+    url: str,
+    headers: dict[str, str],
+    timeout: TimeoutTypes,
+) -> httpx.Request:
+    return http.build_request(
+        prepared.method,
+        url,
+        params=prepared.query or None,
+        headers=headers,
+        content=prepared.content,
+        timeout=timeout,
+    )
+
+
+def deadline(timeout: TimeoutTypes) -> float | None:
+    """When the whole answer, body included, must have arrived (httpx's own timeouts are per read)."""
+    seconds = timeout.read if isinstance(timeout, httpx.Timeout) else float(timeout)
+    return None if seconds is None else time.monotonic() + seconds
+
+
+def undecodable(exc: httpx.DecodingError) -> httpx.TransportError:
+    """A body that cannot be decoded (e.g. broken gzip) is as unusable as a cut connection."""
+    return httpx.RemoteProtocolError(f"undecodable answer: {exc}")
+
+
+class Body:
+    """An answer's body read up to a limit, and within a deadline."""
+
+    __slots__ = ("_chunks", "_ends", "_limit", "size", "too_large")
+
+    def __init__(self, response: httpx.Response, limit: int, ends: float | None) -> None:
+        self._chunks: list[bytes] = []
+        self._limit = limit
+        self._ends = ends
+        self.size = 0
+        declared = response.headers.get("content-length", "")
+        # A success answer declared too long is not read at all; an error's body is read up to the limit.
+        self.too_large = declared.isdigit() and int(declared) > limit and response.status_code < 300
+
+    @property
+    def wanted(self) -> bool:
+        return not self.too_large
+
+    def add(self, chunk: bytes) -> bool:
+        """Keep a chunk; False once the limit is passed (stop reading)."""
+        room = self._limit - self.size
+        if len(chunk) > room:
+            self._chunks.append(chunk[:room])
+            self.size = self._limit
+            self.too_large = True
+            return False
+        self._chunks.append(chunk)
+        self.size += len(chunk)
+        if self._ends is not None and time.monotonic() > self._ends:
+            raise httpx.ReadTimeout("the answer did not arrive in full within the timeout")
+        return True
+
+    @property
+    def content(self) -> bytes:
+        return b"".join(self._chunks)

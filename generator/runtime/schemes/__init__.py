@@ -1,0 +1,17 @@
+"""Auth scheme kinds, one module per kind of the spec (`auth.schemes[].type`).
+
+A kind says which header its credentials make and whether its token is fetched by a token method (and
+so added at send time, refreshed when rejected). `REGISTRY` maps the spec's name of the kind to it.
+"""
+
+from __future__ import annotations
+
+from . import api_key, basic, bearer, oauth2
+from .kind import SchemeKind
+
+REGISTRY: dict[str, SchemeKind] = {
+    "bearer": bearer.KIND,
+    "basic": basic.KIND,
+    "api_key": api_key.KIND,
+    "oauth2": oauth2.KIND,
+}
