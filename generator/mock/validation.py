@@ -11,7 +11,6 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
@@ -96,12 +95,9 @@ def parse_json(incoming: Incoming) -> Any | None:
 
 
 def parse_form(incoming: Incoming) -> dict[str, str] | None:
-    if incoming.content_type != "application/x-www-form-urlencoded":
-        return None
-    try:
-        return dict(parse_qsl(incoming.body.decode("utf-8"), keep_blank_values=True))
-    except (UnicodeDecodeError, ValueError):
-        return None
+    """The fields of a form body, for the request log; None when the body is not a form."""
+    parsed = BODIES["form"].parse(incoming.body, incoming.content_type)
+    return parsed if isinstance(parsed, dict) else None
 
 
 _RULES = {
