@@ -7,15 +7,15 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from provider_support import ROOT, provider, providers
+
 from generator.ir import Method, Provider
-from generator.pipeline import load_providers
 from generator.render.cli import credential_ways
 
-ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["ROOT", "provider", "providers"]
 OPI = Path(sys.executable).parent / "opi"
 
 
@@ -37,15 +37,6 @@ def opi(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, 
         [str(OPI), *args], capture_output=True, env=clean, cwd=cwd, timeout=timeout, check=False
     )
     return Run(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
-
-
-@cache
-def providers() -> tuple[Provider, ...]:
-    return tuple(load_providers([ROOT / "specs"]))
-
-
-def provider(alias: str) -> Provider:
-    return next(p for p in providers() if p.alias == alias)
 
 
 def cli_text(value: Any) -> str:

@@ -9,45 +9,25 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from provider_support import ROOT, provider, providers, token_inputs
+from provider_support import client_credentials as credentials
+
 from generator.ir import Location, Method, Provider
 from generator.mock import MockServer, RecordedRequest
 from generator.pipeline import load_providers
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@cache
-def providers() -> tuple[Provider, ...]:
-    return tuple(load_providers([ROOT / "specs"]))
-
-
-def provider(alias: str) -> Provider:
-    return next(p for p in providers() if p.alias == alias)
+__all__ = ["ROOT", "credentials", "provider", "providers", "token_inputs"]
 
 
 def package(alias: str) -> ModuleType:
     return importlib.import_module(f"opi.{alias}")
-
-
-def token_inputs(p: Provider) -> set[str]:
-    """The `token=` keywords of OAuth2 schemes: the client fetches those itself from other credentials."""
-    return {s.inputs[0].name for s in p.schemes if s.kind == "oauth2"}
-
-
-def credentials(p: Provider) -> dict[str, str]:
-    """A distinct value for every constructor credential except fetched tokens; the contract server is
-    started with the same values, so it accepts exactly these."""
-    return {
-        i.name: f"{p.alias}-{i.name}-s3cr3t-value" for i in p.client_inputs if i.name not in token_inputs(p)
-    }
 
 
 def example_kwargs(p: Provider, m: Method) -> dict[str, Any]:
@@ -67,13 +47,6 @@ def invoke(client: Any, m: Method, kwargs: dict[str, Any], mode: str) -> Any:
             return await getattr(client, m.py_name)(**kwargs)
 
     return asyncio.run(run())
-
-
-@contextmanager
-def provider_servers() -> Iterator[dict[str, MockServer]]:
-    """A contract server per provider spec, holding that provider's test credentials: {alias: server}."""
-    with ExitStack() as stack:
-        yield {p.alias: stack.enter_context(MockServer.start(p, credentials=credentials(p))) for p in providers()}
 
 
 @contextmanager

@@ -11,13 +11,15 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from provider_support import ROOT
+from provider_support import providers as spec_providers
 
 from generator.ir import Provider
-from generator.pipeline import format_tree, load_providers
+from generator.pipeline import format_tree
 from generator.render.docs import render_docs_index, render_provider_docs
 from generator.render.package import render_package
 
-ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["ROOT", "spec_providers"]
 _PARSER = MarkdownIt("commonmark").enable("table")
 
 
@@ -41,11 +43,6 @@ def render_docs(providers: list[Provider]) -> dict[str, str]:
         files.update(render_provider_docs(provider))
     files.update(render_docs_index(providers))
     return files
-
-
-@cache
-def spec_providers() -> tuple[Provider, ...]:
-    return tuple(load_providers([ROOT / "specs"]))
 
 
 @cache

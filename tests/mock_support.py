@@ -1,42 +1,28 @@
-"""Shared pieces of the contract-server tests: the five specs, credentials, and requests built from a spec
+"""Shared pieces of the contract-server tests: the providers of specs/, credentials, and requests built from a spec
 method's examples, sent with httpx over real HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
 import base64
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import httpx
+from provider_support import ROOT, aliases, provider, providers
+from provider_support import scheme_credentials as credentials
 
 from generator.contract import get_path
 from generator.ir import AuthScheme, Location, Method, Provider
 from generator.mock import MockServer
 from generator.pipeline import load_providers
 
-ROOT = Path(__file__).resolve().parent.parent
-ALIASES = ("cdek", "digitalriver", "geins", "invoicebox", "paydo")
-
-
-@cache
-def providers() -> dict[str, Provider]:
-    return {p.alias: p for p in load_providers([ROOT / "specs"])}
-
-
-def provider(alias: str) -> Provider:
-    return providers()[alias]
+ALIASES = tuple(aliases())
+__all__ = ["ALIASES", "ROOT", "credentials", "provider", "providers"]
 
 
 def scheme(p: Provider, name: str) -> AuthScheme:
     return next(s for s in p.schemes if s.name == name)
-
-
-def credentials(p: Provider) -> dict[str, str]:
-    """A distinct value for every credential input the server checks (not OAuth tokens: it issues them)."""
-    return {i.name: f"{p.alias}-{i.name}-s3cr3t" for s in p.schemes if s.kind != "oauth2"
-            for i in s.inputs}
 
 
 def client_for(server: MockServer) -> httpx.Client:

@@ -132,6 +132,7 @@ def case(slug: str) -> str:
     return next(name for name in CASES if name.endswith(f"-{slug}.yaml"))
 
 
+@pytest.mark.seed("cdek")
 @pytest.mark.parametrize(
     "name",
     [case(slug) for slug in ("yaml-unclosed-flow", "unknown-top-level-key", "dangling-ref",
@@ -150,6 +151,7 @@ def test_generate_with_a_broken_spec_writes_nothing(generated_tree: Path, tmp_pa
     assert sorted(p.name for p in parent.iterdir()) == ["generated"]  # no staging folder left behind
 
 
+@pytest.mark.seed("cdek")
 def test_generate_refuses_every_case_and_keeps_the_tree(generated_tree: Path, tmp_path: Path) -> None:
     """Each case beside a valid spec, through the whole `generate` path in process: refused, tree untouched."""
     out = tmp_path / "work" / "generated"

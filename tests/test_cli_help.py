@@ -78,12 +78,14 @@ def test_method_help_lists_every_option(alias: str, method: str) -> None:
     assert opi(alias, method.lower(), "--help").out == out
 
 
+@pytest.mark.seed("cdek")
 def test_method_without_options_shows_help_when_something_is_missing() -> None:
     run = opi("cdek", "CreateCustomerRefund")
     assert run.code == 0
     assert run.out == opi("cdek", "CreateCustomerRefund", "--help").out
 
 
+@pytest.mark.seed("cdek")
 def test_unknown_provider_and_method() -> None:
     run = opi("nosuchprovider", "Whatever")
     assert run.code == 1
@@ -94,6 +96,7 @@ def test_unknown_provider_and_method() -> None:
     assert run.out == ""
 
 
+@pytest.mark.seed("cdek")
 def test_help_imports_neither_httpx_nor_pydantic() -> None:
     """Start-up stays lazy: `-X importtime` lists every module the installed script imports."""
     for args in (["--help"], ["cdek"], ["cdek", "CreateCustomerRefund", "--help"]):

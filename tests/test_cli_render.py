@@ -13,6 +13,7 @@ from generator.problems import SpecError
 from generator.render.cli import credential_ways, render_cli_entry, render_cli_table
 
 
+@pytest.mark.seed("cdek", "digitalriver", "geins")
 def test_credential_alternatives_follow_the_auth_schemes() -> None:
     cdek, dr, geins = provider("cdek"), provider("digitalriver"), provider("geins")
     refund = cdek.method("CreateCustomerRefund")

@@ -62,6 +62,7 @@ def refund(server: MockServer, *args: str, env: dict[str, str] | None = None) ->
     )
 
 
+@pytest.mark.seed("invoicebox")
 def test_success_exit_0_and_pretty_utf8_json(invoicebox: MockServer) -> None:
     run = opi(
         "invoicebox",
@@ -80,6 +81,7 @@ def test_success_exit_0_and_pretty_utf8_json(invoicebox: MockServer) -> None:
     no_secrets(run)
 
 
+@pytest.mark.seed("cdek")
 def test_secrets_from_environment_and_base_url_from_its_variable(cdek: MockServer) -> None:
     run = opi(
         "cdek", "GetOrder", "--uuid", UUID, env={"OPI_CDEK_TOKEN": TOKEN, "OPI_CDEK_BASE_URL": cdek.url}
@@ -108,6 +110,7 @@ def test_secrets_from_environment_and_base_url_from_its_variable(cdek: MockServe
     no_secrets(run)
 
 
+@pytest.mark.seed("cdek")
 def test_api_error_exit_4_with_message_and_body(cdek: MockServer) -> None:
     run = opi(
         "cdek",
@@ -129,6 +132,7 @@ def test_api_error_exit_4_with_message_and_body(cdek: MockServer) -> None:
     assert run.code == 4 and "HTTP 404: Injected fault: HTTP 404" in run.err
 
 
+@pytest.mark.seed("cdek")
 def test_network_failure_exit_5() -> None:
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
@@ -140,6 +144,7 @@ def test_network_failure_exit_5() -> None:
     no_secrets(run)
 
 
+@pytest.mark.seed("cdek")
 def test_timeout_of_a_read_exit_5(cdek: MockServer) -> None:
     cdek.set_fault("GetOrder", Fault(delay=1.0))
     run = opi(
@@ -149,6 +154,7 @@ def test_timeout_of_a_read_exit_5(cdek: MockServer) -> None:
     assert "no answer in time" in run.err
 
 
+@pytest.mark.seed("cdek")
 def test_uncertain_write_exit_6_and_sent_once(cdek: MockServer) -> None:
     cdek.set_fault("CreateCustomerRefund", Fault(drop="after"))
     run = refund(cdek, env={"OPI_CDEK_TOKEN": TOKEN})
@@ -158,6 +164,7 @@ def test_uncertain_write_exit_6_and_sent_once(cdek: MockServer) -> None:
     no_secrets(run)
 
 
+@pytest.mark.seed("cdek")
 def test_answer_not_matching_the_spec_exit_7(cdek: MockServer) -> None:
     cdek.set_fault("GetOrder", Fault(malformed=True))
     run = opi("cdek", "GetOrder", "--uuid", UUID, "--token", TOKEN, "--base-url", cdek.url)
@@ -165,6 +172,7 @@ def test_answer_not_matching_the_spec_exit_7(cdek: MockServer) -> None:
     assert "does not match the spec" in run.err
 
 
+@pytest.mark.seed("cdek", "invoicebox")
 def test_dry_run_sends_nothing(cdek: MockServer, invoicebox: MockServer) -> None:
     run = refund(cdek, "--test")
     assert run.code == 0, run.err
@@ -235,6 +243,7 @@ def test_dry_run_sends_nothing(cdek: MockServer, invoicebox: MockServer) -> None
     no_secrets(run)
 
 
+@pytest.mark.seed("cdek")
 def test_out_writes_the_result_to_a_file(cdek: MockServer, tmp_path: Path) -> None:
     target = tmp_path / "result.json"
     run = opi(
@@ -268,6 +277,7 @@ def test_out_writes_the_result_to_a_file(cdek: MockServer, tmp_path: Path) -> No
     assert json.loads(target.read_text(encoding="utf-8"))["body"] == {"tariff_code": 139}
 
 
+@pytest.mark.seed("cdek")
 def test_debug_shows_requests_and_answers_with_secrets_masked(cdek: MockServer) -> None:
     run = refund(cdek, "--debug")
     assert run.code == 0, run.err

@@ -69,6 +69,7 @@ def digitalriver(*args: str, cwd: Path | None = None) -> dict[str, Any]:
     return dry(*base, *fields, "--base-url", LOCAL, *args, cwd=cwd)
 
 
+@pytest.mark.seed("cdek")
 def test_seed_command_as_written_on_the_seed_page() -> None:
     """The OPI page's command, verbatim, selects the test environment with `--testapi true`."""
     shown = cdek("--tariff", "139", "--testapi", "true")
@@ -82,6 +83,7 @@ def test_seed_command_as_written_on_the_seed_page() -> None:
     assert cdek("--tariff=139")["url"].startswith("https://api.cdek.ru/v2/")
 
 
+@pytest.mark.seed("geins")
 def test_booleans() -> None:
     body = geins(
         "--to-balance",
@@ -102,6 +104,7 @@ def test_booleans() -> None:
     assert "--settled: expected true or false, got 'maybe'" in run.err
 
 
+@pytest.mark.seed("cdek", "geins")
 def test_integers_and_numbers_with_spaces_and_decimal_comma() -> None:
     shown = geins("--refund-amount", "1 249,50", "--order-row-id", " 52 311 ")
     assert shown["body"]["RefundAmount"] == 1249.5
@@ -134,6 +137,7 @@ def test_integers_and_numbers_with_spaces_and_decimal_comma() -> None:
     assert "--order-id: expected integer, got '1.5'" in bad("geins", "ListRefunds", "--order-id", "1.5").err
 
 
+@pytest.mark.seed("cdek")
 def test_bad_value_is_named_and_nothing_is_sent() -> None:
     run = opi(
         "cdek",
@@ -152,6 +156,7 @@ def test_bad_value_is_named_and_nothing_is_sent() -> None:
     assert run.out == "" and TOKEN not in run.err
 
 
+@pytest.mark.seed("digitalriver", "geins")
 def test_enums() -> None:
     assert geins("--refund-type", "3")["body"]["RefundType"] == 3
     run = bad("geins", "CreateRefund", "--order-id", "1", "--refund-amount", "1", "--refund-type", "5")
@@ -171,6 +176,7 @@ def test_enums() -> None:
     assert "--category: expected one of PRODUCT_LEVEL_PRODUCT, ORDER_LEVEL_FULL" in run.err
 
 
+@pytest.mark.seed("paydo")
 def test_objects_as_json_text_or_file(tmp_path: Path) -> None:
     meta = {"internal merchant id": "пример", "n": 1}
     assert paydo("--metadata", json.dumps(meta, ensure_ascii=False))["body"]["metadata"] == meta
@@ -187,6 +193,7 @@ def test_objects_as_json_text_or_file(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.seed("digitalriver")
 def test_arrays_single_value_file_and_repeats(tmp_path: Path) -> None:
     # One object where an array is expected becomes a one-item array.
     assert digitalriver("--line-items", json.dumps(LINE))["body"]["lineItems"] == [LINE]
@@ -215,6 +222,7 @@ def test_arrays_single_value_file_and_repeats(tmp_path: Path) -> None:
     assert "--line-items: expected a JSON array of objects" in run.err
 
 
+@pytest.mark.seed("invoicebox")
 def test_model_rules_are_reported_as_options() -> None:
     """What the spec's models reject (here a basket item without its required fields) names the option."""
     run = opi(
@@ -242,6 +250,7 @@ def test_model_rules_are_reported_as_options() -> None:
     assert "nothing was sent" in run.err
 
 
+@pytest.mark.seed("cdek")
 def test_options_errors() -> None:
     run = bad("cdek", "CreateCustomerRefund", "--token", TOKEN, "--uuid", UUID)
     assert "missing required option --tariff" in run.err

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -18,17 +17,13 @@ UUID = "f1799065-01de-448c-91cf-8afe7d4c0cfc"
 
 
 @pytest.fixture(scope="module")
-def cdek() -> Iterator[MockServer]:
-    with MockServer.start(provider("cdek"), credentials=credentials(provider("cdek"))) as server:
-        yield server
+def cdek(servers: dict[str, MockServer]) -> MockServer:
+    return servers["cdek"]
 
 
 @pytest.fixture(scope="module")
-def dr() -> Iterator[MockServer]:
-    with MockServer.start(
-        provider("digitalriver"), credentials=credentials(provider("digitalriver"))
-    ) as server:
-        yield server
+def dr(servers: dict[str, MockServer]) -> MockServer:
+    return servers["digitalriver"]
 
 
 class Tokens:
@@ -52,6 +47,7 @@ def bearer(server: MockServer, route: str) -> list[str]:
     return [r.headers["authorization"].removeprefix("Bearer ") for r in answered(server, route)]
 
 
+@pytest.mark.seed("cdek")
 def test_token_fetched_once_then_reused(cdek: MockServer) -> None:
     cdek.reset()
     tokens = Tokens()
@@ -71,6 +67,7 @@ def test_token_fetched_once_then_reused(cdek: MockServer) -> None:
     assert set(bearer(cdek, "GetOrder") + bearer(cdek, "CreateRefusal")) == {tokens.issued[0]}
 
 
+@pytest.mark.seed("cdek")
 def test_async_token_fetched_once_for_concurrent_calls(cdek: MockServer) -> None:
     cdek.reset()
     tokens = Tokens()
@@ -88,6 +85,7 @@ def test_async_token_fetched_once_for_concurrent_calls(cdek: MockServer) -> None
     assert len(answered(cdek, "GetOrder")) == 10
 
 
+@pytest.mark.seed("cdek")
 def test_threads_share_one_token_fetch(cdek: MockServer) -> None:
     cdek.reset()
     errors: list[BaseException] = []
@@ -110,6 +108,7 @@ def test_threads_share_one_token_fetch(cdek: MockServer) -> None:
     assert len(cdek.requests_for("GetOrder")) == 18
 
 
+@pytest.mark.seed("cdek")
 def test_token_refreshed_shortly_before_expiry(cdek: MockServer, monkeypatch: pytest.MonkeyPatch) -> None:
     from opi._runtime import auth
 
@@ -129,6 +128,7 @@ def test_token_refreshed_shortly_before_expiry(cdek: MockServer, monkeypatch: py
     assert bearer(cdek, "GetOrder") == [tokens.issued[0], tokens.issued[0], tokens.issued[1]]
 
 
+@pytest.mark.seed("cdek")
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_rejected_token_refreshed_once_and_request_repeated(cdek: MockServer, mode: str) -> None:
     cdek.reset()
@@ -162,6 +162,7 @@ def test_rejected_token_refreshed_once_and_request_repeated(cdek: MockServer, mo
     assert bearer(cdek, "CreateCustomerRefund") == tokens.issued  # old token, then the new one
 
 
+@pytest.mark.seed("digitalriver")
 def test_provider_specific_unauthorized_status_triggers_the_refresh(dr: MockServer) -> None:
     """Digital River answers a bad token with 403 (its documented `unauthorized` answer)."""
     dr.reset()
@@ -178,6 +179,7 @@ def test_provider_specific_unauthorized_status_triggers_the_refresh(dr: MockServ
     ]
 
 
+@pytest.mark.seed("cdek")
 def test_refresh_happens_only_once(cdek: MockServer) -> None:
     cdek.reset()
     cdek.set_fault("GetOrder", Fault(status=401))
@@ -191,6 +193,7 @@ def test_refresh_happens_only_once(cdek: MockServer) -> None:
     assert [r.route for r in cdek.requests] == ["GetToken", "GetOrder", "GetToken", "GetOrder"]
 
 
+@pytest.mark.seed("cdek")
 def test_given_token_is_used_as_is_and_never_refreshed() -> None:
     p = provider("cdek")
     with MockServer.start(p, credentials={"token": "given-token-1234"}) as server:
@@ -204,6 +207,7 @@ def test_given_token_is_used_as_is_and_never_refreshed() -> None:
         assert bearer(server, "GetOrder") == ["given-token-1234", "given-token-1234"]
 
 
+@pytest.mark.seed("cdek")
 def test_given_token_with_credentials_is_refreshed_when_rejected(cdek: MockServer) -> None:
     cdek.reset()
     with package("cdek").Client(
@@ -217,6 +221,7 @@ def test_given_token_with_credentials_is_refreshed_when_rejected(cdek: MockServe
     ]
 
 
+@pytest.mark.seed("cdek", "digitalriver", "geins", "invoicebox", "paydo")
 @pytest.mark.parametrize(
     ("alias", "given", "wanted"),
     [
@@ -248,6 +253,7 @@ def test_missing_credentials_raise_before_sending(alias: str, given: dict[str, s
         assert server.requests == []
 
 
+@pytest.mark.seed("cdek")
 def test_token_method_needs_no_token(cdek: MockServer) -> None:
     cdek.reset()
     with package("cdek").Client(base_url=cdek.url) as client:
@@ -257,6 +263,7 @@ def test_token_method_needs_no_token(cdek: MockServer) -> None:
     assert "authorization" not in cdek.requests[0].headers
 
 
+@pytest.mark.seed("invoicebox")
 def test_default_headers_sent_and_overridable() -> None:
     p = provider("invoicebox")
     pkg = package("invoicebox")
@@ -273,6 +280,7 @@ def test_default_headers_sent_and_overridable() -> None:
     assert first.headers["accept"] == second.headers["accept"] == "application/json"
 
 
+@pytest.mark.seed("cdek", "digitalriver")
 def test_environments_by_spec_name_flag_and_override(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("OPI_CDEK_BASE_URL", "OPI_DIGITALRIVER_BASE_URL"):
         monkeypatch.delenv(name, raising=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,20 +15,14 @@ from client_support import (
     expected_request,
     package,
     provider,
-    provider_servers,
     providers,
 )
+from provider_support import SEEDS
 
 from generator.ir import Method, Provider
 from generator.mock import MockServer, RecordedRequest
 
 CALLS = [(p.alias, m.name, mode) for p in providers() for m in p.methods for mode in ("sync", "async")]
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[dict[str, MockServer]]:
-    with provider_servers() as started:
-        yield started
 
 
 def call(p: Provider, server: MockServer, method: str, mode: str, **kwargs: Any) -> Any:
@@ -137,6 +130,7 @@ def test_body_model_instead_of_fields(servers: dict[str, MockServer]) -> None:
             assert result.raw_response.status_code == m.success.status
 
 
+@pytest.mark.seed(*SEEDS)
 def test_documented_requests_spelled_out(servers: dict[str, MockServer]) -> None:
     """A few requests written out by hand from the providers' pages, independent of the spec helpers."""
     cdek = servers["cdek"]

@@ -30,9 +30,8 @@ FAST = {"retry_delay": 0.001}
 
 
 @pytest.fixture(scope="module")
-def cdek() -> Iterator[MockServer]:
-    with MockServer.start(provider("cdek"), credentials=credentials(provider("cdek"))) as server:
-        yield server
+def cdek(servers: dict[str, MockServer]) -> MockServer:
+    return servers["cdek"]
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +45,14 @@ def cdek_client(server: MockServer, **options: Any) -> Any:
 
 
 # --- timeouts ---------------------------------------------------------------------------------------------
+@pytest.mark.seed("paydo")
 def test_timeout_is_finite_by_default() -> None:
     client = package("paydo").Client(token="t-1234")
     assert client.timeout == 30.0
     assert client._http.timeout.read == 30.0  # the pool's own default is finite too
 
 
+@pytest.mark.seed("cdek")
 def test_client_timeout_and_per_call_timeout(cdek: MockServer) -> None:
     cdek.reset()
     pkg = package("cdek")
@@ -71,6 +72,7 @@ def test_client_timeout_and_per_call_timeout(cdek: MockServer) -> None:
     cdek.clear_faults()
 
 
+@pytest.mark.seed("cdek")
 def test_read_timeout_is_retried(cdek: MockServer) -> None:
     cdek.reset()
     with cdek_client(cdek, timeout=0.3) as client:
@@ -81,6 +83,7 @@ def test_read_timeout_is_retried(cdek: MockServer) -> None:
 
 
 # --- reads --------------------------------------------------------------------------------------------------
+@pytest.mark.seed("cdek")
 @pytest.mark.parametrize(
     "fault",
     [
@@ -98,6 +101,7 @@ def test_read_is_retried_until_it_succeeds(cdek: MockServer, fault: Fault) -> No
     assert len(cdek.requests_for("GetOrder")) == 3
 
 
+@pytest.mark.seed("cdek")
 def test_read_retries_are_bounded(cdek: MockServer) -> None:
     cdek.reset()
     cdek.set_fault("GetOrder", Fault(status=503))
@@ -112,6 +116,7 @@ def test_read_retries_are_bounded(cdek: MockServer) -> None:
     assert len(cdek.requests_for("GetOrder")) == 1
 
 
+@pytest.mark.seed("cdek")
 def test_retry_after_is_honoured(cdek: MockServer) -> None:
     cdek.reset()
     with cdek_client(cdek) as client:
@@ -123,6 +128,7 @@ def test_retry_after_is_honoured(cdek: MockServer) -> None:
     assert [r.status for r in answered(cdek, "GetOrder")] == [200, 429, 200]
 
 
+@pytest.mark.seed("cdek")
 def test_long_retry_after_is_not_waited_for(cdek: MockServer) -> None:
     cdek.reset()
     cdek.set_fault("GetOrder", Fault(retry_after=3600, times=1))
@@ -133,6 +139,7 @@ def test_long_retry_after_is_not_waited_for(cdek: MockServer) -> None:
     assert len(cdek.requests_for("GetOrder")) == 1
 
 
+@pytest.mark.seed("cdek")
 def test_async_read_is_retried(cdek: MockServer) -> None:
     cdek.reset()
     cdek.set_fault("GetOrderByNumber", Fault(status=503, times=1))
@@ -182,6 +189,7 @@ def test_unsafe_write_is_sent_exactly_once_after_a_dropped_connection(
     assert "was not sent again" in str(caught.value)
 
 
+@pytest.mark.seed("cdek")
 @pytest.mark.parametrize("fault", [Fault(delay=0.6), Fault(status=503), Fault(status=429), Fault(status=500)])
 def test_unsafe_write_is_not_repeated_after_a_timeout_or_an_error_status(
     cdek: MockServer, fault: Fault
@@ -209,6 +217,7 @@ class CountingTransport(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
+@pytest.mark.seed("paydo")
 def test_write_that_never_left_is_retried_on_connect_errors() -> None:
     with socket.socket() as probe:  # a loopback port nobody listens on
         probe.bind(("127.0.0.1", 0))
@@ -235,6 +244,7 @@ def box_client(server: MockServer, **options: Any) -> Any:
     return package("invoicebox").Client(base_url=server.url, token="t-1234", **{**FAST, **options})
 
 
+@pytest.mark.seed("invoicebox")
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_uncertain_unique_write_is_looked_up_not_reposted(box: MockServer, mode: str) -> None:
     box.reset()
@@ -257,6 +267,7 @@ def test_uncertain_unique_write_is_looked_up_not_reposted(box: MockServer, mode:
     assert result.raw_response.url.endswith("merchantOrderId=R-lookup-1")
 
 
+@pytest.mark.seed("invoicebox")
 def test_unique_write_not_found_by_lookup_is_sent_again(box: MockServer) -> None:
     box.reset()
     box.set_fault("CreateRefundOrder", Fault(drop="before", times=1))  # lost before it was handled
@@ -268,6 +279,7 @@ def test_unique_write_not_found_by_lookup_is_sent_again(box: MockServer) -> None
         assert len(client.list_refund_orders(merchant_order_id="R-resend-1").data) == 1  # one refund only
 
 
+@pytest.mark.seed("invoicebox")
 def test_unique_write_after_a_server_error_is_looked_up(box: MockServer) -> None:
     box.reset()
     box.set_fault("CreateRefundOrder", Fault(status=500, times=1))
@@ -277,6 +289,7 @@ def test_unique_write_after_a_server_error_is_looked_up(box: MockServer) -> None
     assert [r.route for r in box.requests] == ["CreateRefundOrder", "ListRefundOrders", "CreateRefundOrder"]
 
 
+@pytest.mark.seed("invoicebox")
 def test_failed_lookup_raises_an_uncertain_write_naming_the_id(box: MockServer) -> None:
     box.reset()
     box.set_fault("CreateRefundOrder", Fault(drop="after"))
@@ -290,6 +303,7 @@ def test_failed_lookup_raises_an_uncertain_write_naming_the_id(box: MockServer) 
     assert len(box.requests_for("CreateRefundOrder")) == 1
 
 
+@pytest.mark.seed("invoicebox")
 def test_unique_write_gives_up_when_retries_are_spent(box: MockServer) -> None:
     box.reset()
     box.set_fault("CreateRefundOrder", Fault(drop="before"))

@@ -49,6 +49,7 @@ def test_repr_and_str_show_provider_and_environment_only(alias: str) -> None:
             assert value not in text
 
 
+@pytest.mark.seed("cdek")
 def test_full_flow_logs_no_secret(logs: pytest.LogCaptureFixture) -> None:
     p = provider("cdek")
     tokens = Tokens()
@@ -70,6 +71,7 @@ def test_full_flow_logs_no_secret(logs: pytest.LogCaptureFixture) -> None:
         assert secret not in text
 
 
+@pytest.mark.seed("invoicebox")
 def test_error_messages_mask_secrets_echoed_by_the_provider() -> None:
     p = provider("invoicebox")
     pkg = package("invoicebox")
@@ -86,6 +88,7 @@ def test_error_messages_mask_secrets_echoed_by_the_provider() -> None:
     assert p.errors.model == type(caught.value.envelope).__name__
 
 
+@pytest.mark.seed("cdek")
 def test_missing_credentials_and_validation_errors_carry_no_values() -> None:
     pkg = package("cdek")
     with pkg.Client(client_id="cdek-id-only-value") as client:
@@ -98,6 +101,7 @@ def test_missing_credentials_and_validation_errors_carry_no_values() -> None:
     assert "12345678" not in str(invalid.value)
 
 
+@pytest.mark.seed("cdek")
 def test_raw_response_repr_shows_no_body() -> None:
     p = provider("cdek")
     with MockServer.start(p) as server, package("cdek").Client(base_url=server.url) as client:
@@ -106,6 +110,7 @@ def test_raw_response_repr_shows_no_body() -> None:
     assert "200" in repr(answer.raw_response)
 
 
+@pytest.mark.seed("paydo")
 def test_transport_errors_mask_secrets_in_urls(logs: pytest.LogCaptureFixture) -> None:
     """A secret in the URL (here a token-bearing base URL) is masked in errors and logs."""
     pkg = package("paydo")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -99,26 +98,12 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def servers() -> Iterator[dict[str, MockServer]]:
-    started: dict[str, MockServer] = {}
-    managers = []
-    try:
-        for alias in ("cdek", "invoicebox", "geins", "digitalriver", "paydo"):
-            manager = MockServer.start(provider(alias))
-            started[alias] = manager.__enter__()
-            managers.append(manager)
-        yield started
-    finally:
-        for manager in reversed(managers):
-            manager.__exit__(None, None, None)
-
-
 def make(alias: str, url: str, mode: str) -> Any:
     pkg = package(alias)
     return (pkg.Client if mode == "sync" else pkg.AsyncClient)(base_url=url, **credentials(provider(alias)))
 
 
+@pytest.mark.seed("cdek", "digitalriver", "geins", "invoicebox", "paydo")
 @pytest.mark.parametrize("mode", ["sync", "async"])
 @pytest.mark.parametrize(("alias", "method", "kwargs", "field", "rule"), CASES)
 def test_invalid_call_is_refused_and_nothing_is_sent(
@@ -153,6 +138,7 @@ def test_invalid_call_is_refused_and_nothing_is_sent(
     assert server.requests == []  # not even a token request
 
 
+@pytest.mark.seed("invoicebox")
 def test_every_problem_is_reported_at_once(servers: dict[str, MockServer]) -> None:
     pkg = package("invoicebox")
     with (
@@ -165,6 +151,7 @@ def test_every_problem_is_reported_at_once(servers: dict[str, MockServer]) -> No
     assert {f for f, _ in caught.value.errors} == {"merchant_order_id", "amount", "status"}
 
 
+@pytest.mark.seed("cdek")
 def test_body_and_fields_together_are_refused(servers: dict[str, MockServer]) -> None:
     pkg = package("cdek")
     with (
@@ -179,6 +166,7 @@ def test_body_and_fields_together_are_refused(servers: dict[str, MockServer]) ->
     assert servers["cdek"].requests == []
 
 
+@pytest.mark.seed("invoicebox")
 def test_defaults_are_sent_and_optional_keywords_left_out(servers: dict[str, MockServer]) -> None:
     server = servers["invoicebox"]
     server.reset()

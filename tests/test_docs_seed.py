@@ -9,7 +9,10 @@ import ast
 import json
 import re
 
+import pytest
 from docs_support import ROOT, Page, codes, one_line, plain, spec_docs
+
+pytestmark = pytest.mark.seed("cdek")  # the page of seed 000, CDEK
 
 SEED = ROOT.parent / "shared" / "seeds" / "000_bd90ce1759ee72fd.txt"
 PAGE = "docs/CDEK/Orders-management/Create-customer-refund.md"

@@ -1,11 +1,10 @@
-"""The contract server over real HTTP, for each of the five providers: auth refused and accepted, every
+"""The contract server over real HTTP, for every provider of specs/: auth refused and accepted, every
 method's example call answered with its documented example, invalid input answered with the provider's
 documented error shape, routing (typed path parameters, 404, 405)."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -18,36 +17,16 @@ from mock_support import (
     example_request,
     message_at,
     provider,
-    providers,
 )
+from provider_support import declared_aliases, guarded, methods, with_feature
 
 from generator.contract import ErrorKind, error_answer, fill, get_path, set_path
 from generator.ir import Idempotency, Location, Method, Provider
 from generator.mock import MockServer
 
 
-@pytest.fixture(scope="module")
-def servers() -> Iterator[dict[str, MockServer]]:
-    started: dict[str, MockServer] = {}
-    try:
-        for alias in ALIASES:
-            p = provider(alias)
-            started[alias] = MockServer(p, credentials=credentials(p)).launch()
-        yield started
-    finally:
-        for server in started.values():
-            server.stop()
-
-
-@pytest.fixture
-def server(servers: dict[str, MockServer], request: pytest.FixtureRequest) -> MockServer:
-    found = servers[request.param]
-    found.reset()
-    return found
-
-
-def test_all_five_specs_are_covered() -> None:
-    assert sorted(providers()) == sorted(ALIASES)
+def test_every_spec_is_covered() -> None:
+    assert sorted(ALIASES) == declared_aliases()
 
 
 def _expected_error(p: Provider, kind: ErrorKind, body: Any, field: str = "") -> Any:
@@ -56,11 +35,16 @@ def _expected_error(p: Provider, kind: ErrorKind, body: Any, field: str = "") ->
 
 def _guarded(p: Provider) -> Method:
     """A method that needs credentials and is not a token method."""
-    return next(m for m in p.methods if m.auth and all(m.name != s.token_method for s in p.schemes))
+    found = guarded(p)
+    assert found is not None
+    return found
+
+
+GUARDED = with_feature(guarded)  # the providers with such a method
 
 
 # --- auth ----------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("server", ALIASES, indirect=True)
+@pytest.mark.parametrize("server", GUARDED, indirect=True)
 def test_missing_credentials_get_the_documented_unauthorized_answer(server: MockServer) -> None:
     p = server.provider
     m = _guarded(p)
@@ -72,7 +56,7 @@ def test_missing_credentials_get_the_documented_unauthorized_answer(server: Mock
     assert server.requests_for(m.name)[-1].status == unauthorized.status
 
 
-@pytest.mark.parametrize("server", ALIASES, indirect=True)
+@pytest.mark.parametrize("server", GUARDED, indirect=True)
 @pytest.mark.parametrize("header", ["Bearer", "Basic !!!not-base64", "Token abc", "Bearer two words"])
 def test_malformed_or_wrong_credentials_are_refused(server: MockServer, header: str) -> None:
     p = server.provider
@@ -89,7 +73,7 @@ def test_malformed_or_wrong_credentials_are_refused(server: MockServer, header: 
     assert answer.json() == _expected_error(p, ErrorKind.UNAUTHORIZED, answer.json())
 
 
-@pytest.mark.parametrize("server", ALIASES, indirect=True)
+@pytest.mark.parametrize("server", GUARDED, indirect=True)
 def test_credentials_given_to_the_server_must_match_exactly(server: MockServer) -> None:
     p = server.provider
     m = _guarded(p)
@@ -110,6 +94,7 @@ def test_credentials_given_to_the_server_must_match_exactly(server: MockServer) 
     assert answer.json() == _expected_error(p, ErrorKind.UNAUTHORIZED, answer.json())
 
 
+@pytest.mark.seed("geins")
 def test_basic_and_api_key_are_both_required_when_the_spec_says_so() -> None:
     p = provider("geins")
     m = p.method("GetRefund")
@@ -126,20 +111,16 @@ def test_basic_and_api_key_are_both_required_when_the_spec_says_so() -> None:
 
 
 # --- every method's example call ----------------------------------------------------------------------
-def _methods() -> list[tuple[str, str]]:
-    return [(p.alias, m.name) for p in providers().values() for m in p.methods]
-
-
 def _lookup_methods(p: Provider) -> dict[str, str]:
     """Lookup method Python name -> dotted path of its items."""
     return {m.safety.lookup.method: m.safety.lookup.items for m in p.methods
             if m.safety.kind is Idempotency.UNIQUE_FIELD and m.safety.lookup}
 
 
-@pytest.mark.parametrize(("alias", "name"), _methods())
-def test_example_call_is_answered_with_the_documented_example(servers: dict[str, MockServer], alias: str,
+@pytest.mark.parametrize(("alias", "name"), methods())
+def test_example_call_is_answered_with_the_documented_example(scheme_servers: dict[str, MockServer], alias: str,
                                                                name: str) -> None:
-    server = servers[alias]
+    server = scheme_servers[alias]
     server.reset()
     p = server.provider
     m = p.method(name)
@@ -175,15 +156,27 @@ def test_example_call_is_answered_with_the_documented_example(servers: dict[str,
 
 
 # --- validation ---------------------------------------------------------------------------------------
-def _write_with_body(p: Provider) -> Method:
-    return next(m for m in p.methods if m.body_content == "json")
-
-
 def _first_required(m: Method) -> Any:
-    return next(q for q in m.parameters if q.location is Location.BODY and q.required)
+    """The first required top-level body field with a plain JSON type (not an object reference)."""
+    return next((q for q in m.parameters if q.location is Location.BODY and q.required
+                 and isinstance(q.schema.get("type"), str)), None)
 
 
-@pytest.mark.parametrize("server", ALIASES, indirect=True)
+def _json_write(p: Provider) -> Method | None:
+    """A method with a JSON body that has a required field of a plain type, if the provider has one."""
+    return next((m for m in p.methods if m.body_content == "json" and _first_required(m)), None)
+
+
+def _write_with_body(p: Provider) -> Method:
+    found = _json_write(p)
+    assert found is not None
+    return found
+
+
+JSON_WRITES = with_feature(_json_write)
+
+
+@pytest.mark.parametrize("server", JSON_WRITES, indirect=True)
 def test_wrong_type_in_body_gets_the_documented_validation_answer(server: MockServer) -> None:
     p = server.provider
     m = _write_with_body(p)
@@ -196,7 +189,7 @@ def test_wrong_type_in_body_gets_the_documented_validation_answer(server: MockSe
     assert answer.json() == fill(validation.body, message, param.wire)
 
 
-@pytest.mark.parametrize("server", ALIASES, indirect=True)
+@pytest.mark.parametrize("server", JSON_WRITES, indirect=True)
 def test_missing_required_field_gets_the_documented_validation_answer(server: MockServer) -> None:
     p = server.provider
     m = _write_with_body(p)
@@ -208,6 +201,7 @@ def test_missing_required_field_gets_the_documented_validation_answer(server: Mo
                                                      if k != param.wire}
 
 
+@pytest.mark.seed("paydo")
 def test_paydo_answers_422_with_a_message() -> None:
     p = provider("paydo")
     with MockServer.start(p) as server:
@@ -216,6 +210,7 @@ def test_paydo_answers_422_with_a_message() -> None:
     assert answer.json() == {"message": "amount must be of type number"}
 
 
+@pytest.mark.seed("invoicebox")
 def test_invoicebox_answers_its_error_envelope_with_fields() -> None:
     p = provider("invoicebox")
     with MockServer.start(p) as server:
@@ -226,6 +221,7 @@ def test_invoicebox_answers_its_error_envelope_with_fields() -> None:
     assert answer.json() == {"error": {"message": message, "code": "validation_error", "fields": [field]}}
 
 
+@pytest.mark.seed("invoicebox")
 def test_invoicebox_validates_nested_items_enums_and_reports_the_path() -> None:
     p = provider("invoicebox")
     m = p.method("CreateRefundOrder")
@@ -240,6 +236,7 @@ def test_invoicebox_validates_nested_items_enums_and_reports_the_path() -> None:
     assert error["message"] == f"basketItems.0.vatCode must be one of: {enum}"
 
 
+@pytest.mark.seed("geins")
 def test_geins_answers_its_envelope_with_details() -> None:
     p = provider("geins")
     with MockServer.start(p) as server:
@@ -249,6 +246,7 @@ def test_geins_answers_its_envelope_with_details() -> None:
                              "Details": ["RefundType: RefundType must be one of: 0, 1, 2, 3"]}
 
 
+@pytest.mark.seed("geins")
 @pytest.mark.parametrize("order_id", ["abc", "1.5", "%20"])
 def test_geins_non_integer_order_id_gets_its_404_envelope(order_id: str) -> None:
     p = provider("geins")
@@ -259,6 +257,7 @@ def test_geins_non_integer_order_id_gets_its_404_envelope(order_id: str) -> None
     assert answer.json() == {"Message": "Not found: orderId must be an integer", "Details": []}
 
 
+@pytest.mark.seed("cdek")
 def test_path_parameter_with_a_wrong_format_gets_the_validation_answer() -> None:
     p = provider("cdek")
     with MockServer.start(p) as server:
@@ -267,6 +266,7 @@ def test_path_parameter_with_a_wrong_format_gets_the_validation_answer() -> None
     assert message_at(p, answer.json()) == "uuid must be a valid uuid"
 
 
+@pytest.mark.seed("cdek")
 def test_form_body_is_validated_with_its_constants() -> None:
     p = provider("cdek")
     m = p.method("GetToken")
@@ -280,6 +280,7 @@ def test_form_body_is_validated_with_its_constants() -> None:
         assert message_at(p, answer.json()) == "body must be application/x-www-form-urlencoded"
 
 
+@pytest.mark.seed("paydo")
 def test_malformed_json_body_gets_the_validation_answer() -> None:
     p = provider("paydo")
     m = p.method("CreateRefund")
@@ -292,6 +293,7 @@ def test_malformed_json_body_gets_the_validation_answer() -> None:
         assert answer.json() == {"message": "body must be a JSON object"}
 
 
+@pytest.mark.seed("invoicebox")
 def test_query_parameters_are_validated() -> None:
     p = provider("invoicebox")
     with MockServer.start(p) as server:
@@ -320,6 +322,7 @@ def test_undeclared_http_method_gets_405_with_allow(server: MockServer) -> None:
     assert answer.headers["allow"] == ", ".join(allowed)
 
 
+@pytest.mark.seed("geins")
 def test_literal_segments_win_over_parameters() -> None:
     p = provider("geins")
     with MockServer.start(p) as server:
@@ -328,6 +331,7 @@ def test_literal_segments_win_over_parameters() -> None:
         assert [r.route for r in server.requests] == ["ListRefunds", "GetRefund"]
 
 
+@pytest.mark.seed("paydo")
 def test_methods_sharing_a_path_are_told_apart_by_required_query() -> None:
     p = provider("paydo")
     with MockServer.start(p) as server:

@@ -1,4 +1,4 @@
-"""Fault injection, per route, for each of the five providers: delay, drop before or after handling, 5xx,
+"""Fault injection, per route, for every provider of specs/ with a write: delay, drop before or after handling, 5xx,
 429 with Retry-After, malformed JSON, a proxy's HTML error page, a wrong Content-Type and a huge streamed
 body; off unless asked for, and limited by `times`."""
 
@@ -7,40 +7,29 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
-from mock_support import ALIASES, auth_headers, call, client_for, credentials, example_request, provider
+from mock_support import auth_headers, call, client_for, credentials, example_request, provider
+from provider_support import with_feature
 
 from generator.ir import Method, Provider
 from generator.mock import Fault, MockServer
 
 
-@pytest.fixture(scope="module")
-def servers() -> Iterator[dict[str, MockServer]]:
-    started: dict[str, MockServer] = {}
-    try:
-        for alias in ALIASES:
-            p = provider(alias)
-            started[alias] = MockServer(p, credentials=credentials(p)).launch()
-        yield started
-    finally:
-        for server in started.values():
-            server.stop()
-
-
-@pytest.fixture
-def server(servers: dict[str, MockServer], request: pytest.FixtureRequest) -> MockServer:
-    found = servers[request.param]
-    found.reset()
-    return found
+def _find_write(p: Provider) -> Method | None:
+    """A write that is not a token method (its faults must not break fetching tokens), if there is one."""
+    return next((m for m in p.methods if m.http_method != "GET"
+                 and all(m.name != s.token_method for s in p.schemes)), None)
 
 
 def _write(p: Provider) -> Method:
-    """A write that is not a token method (its faults must not break fetching tokens)."""
-    return next(m for m in p.methods if m.http_method == "POST" and m.auth
-                and all(m.name != s.token_method for s in p.schemes))
+    found = _find_write(p)
+    assert found is not None
+    return found
+
+
+WRITERS = with_feature(_find_write)  # the providers with such a write
 
 
 _UNIQUE = itertools.count()
@@ -54,13 +43,13 @@ def _call(server: MockServer, timeout: float = 5.0) -> httpx.Response:
     return call(server, m, creds=credentials(p), timeout=timeout, **fresh)
 
 
-@pytest.mark.parametrize("server", ALIASES, indirect=True)
+@pytest.mark.parametrize("server", WRITERS, indirect=True)
 def test_no_fault_unless_asked_for(server: MockServer) -> None:
     m = _write(server.provider)
     assert _call(server).status_code == m.success.status
 
 
-@pytest.mark.parametrize("server", ALIASES, indirect=True)
+@pytest.mark.parametrize("server", WRITERS, indirect=True)
 def test_drop_before_closes_the_connection_without_an_answer(server: MockServer) -> None:
     m = _write(server.provider)
     server.set_fault(m.name, Fault(drop="before", times=1))
@@ -70,7 +59,7 @@ def test_drop_before_closes_the_connection_without_an_answer(server: MockServer)
     assert _call(server).status_code == m.success.status  # times=1: only the first request
 
 
-@pytest.mark.parametrize("server", ALIASES, indirect=True)
+@pytest.mark.parametrize("server", WRITERS, indirect=True)
 def test_drop_after_handles_then_closes_without_an_answer(server: MockServer) -> None:
     m = _write(server.provider)
     server.set_fault(m.name, Fault(drop="after"))
@@ -82,7 +71,7 @@ def test_drop_after_handles_then_closes_without_an_answer(server: MockServer) ->
     assert _call(server).status_code == m.success.status
 
 
-@pytest.mark.parametrize("server", ALIASES, indirect=True)
+@pytest.mark.parametrize("server", WRITERS, indirect=True)
 def test_server_error_status_with_the_message_where_the_provider_puts_it(server: MockServer) -> None:
     p = server.provider
     m = _write(p)
@@ -98,7 +87,7 @@ def test_server_error_status_with_the_message_where_the_provider_puts_it(server:
     assert _call(server).status_code == m.success.status
 
 
-@pytest.mark.parametrize("server", ALIASES, indirect=True)
+@pytest.mark.parametrize("server", WRITERS, indirect=True)
 def test_429_with_retry_after(server: MockServer) -> None:
     m = _write(server.provider)
     server.set_fault(m.name, Fault(status=429, retry_after=7, times=1))
@@ -110,7 +99,7 @@ def test_429_with_retry_after(server: MockServer) -> None:
     assert (answer.status_code, answer.headers["retry-after"]) == (429, "2")
 
 
-@pytest.mark.parametrize("server", ALIASES, indirect=True)
+@pytest.mark.parametrize("server", WRITERS, indirect=True)
 def test_malformed_json_answer(server: MockServer) -> None:
     m = _write(server.provider)
     server.set_fault(m.name, Fault(malformed=True, times=1))
@@ -122,7 +111,7 @@ def test_malformed_json_answer(server: MockServer) -> None:
     assert _call(server).json() is not None
 
 
-@pytest.mark.parametrize("server", ALIASES, indirect=True)
+@pytest.mark.parametrize("server", WRITERS, indirect=True)
 def test_delay_holds_the_answer(server: MockServer) -> None:
     m = _write(server.provider)
     server.set_fault(m.name, Fault(delay=0.3, times=1))
@@ -135,6 +124,7 @@ def test_delay_holds_the_answer(server: MockServer) -> None:
     assert server.requests_for(m.name)[-1].status is None  # still waiting when the client gave up
 
 
+@pytest.mark.seed("geins")
 def test_faults_apply_per_route() -> None:
     p = provider("geins")
     with MockServer.start(p) as server:
@@ -146,6 +136,7 @@ def test_faults_apply_per_route() -> None:
         assert call(server, p.method("GetRefund")).status_code == 200
 
 
+@pytest.mark.seed("paydo")
 def test_status_fault_with_malformed_body() -> None:
     p = provider("paydo")
     with MockServer.start(p) as server:
@@ -156,6 +147,7 @@ def test_status_fault_with_malformed_body() -> None:
             answer.json()
 
 
+@pytest.mark.seed("paydo")
 def test_unknown_route_and_bad_faults_are_refused() -> None:
     p = provider("paydo")
     with MockServer.start(p) as server, pytest.raises(ValueError, match="no method 'Nope'"):
@@ -171,7 +163,7 @@ def test_unknown_route_and_bad_faults_are_refused() -> None:
             Fault(**bad)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("server", ALIASES, indirect=True)
+@pytest.mark.parametrize("server", WRITERS, indirect=True)
 def test_html_error_page_like_a_proxy(server: MockServer) -> None:
     m = _write(server.provider)
     server.set_fault(m.name, Fault(html=True, times=1))  # html alone means 502
@@ -189,7 +181,7 @@ def test_html_error_page_like_a_proxy(server: MockServer) -> None:
     assert _call(server).status_code == m.success.status  # times=1: only the first request
 
 
-@pytest.mark.parametrize("server", ALIASES, indirect=True)
+@pytest.mark.parametrize("server", WRITERS, indirect=True)
 def test_wrong_content_type_keeps_the_body(server: MockServer) -> None:
     m = _write(server.provider)
     server.set_fault(m.name, Fault(content_type="text/plain", times=1))
@@ -203,7 +195,7 @@ def test_wrong_content_type_keeps_the_body(server: MockServer) -> None:
     assert _call(server).headers["content-type"] == "application/json"
 
 
-@pytest.mark.parametrize("server", ALIASES, indirect=True)
+@pytest.mark.parametrize("server", WRITERS, indirect=True)
 def test_huge_body_is_streamed_without_a_length(server: MockServer) -> None:
     m = _write(server.provider)
     size = 5 * 1024 * 1024 + 3
@@ -217,6 +209,7 @@ def test_huge_body_is_streamed_without_a_length(server: MockServer) -> None:
     assert len(server.requests_for(m.name)) == 1
 
 
+@pytest.mark.seed("geins")
 def test_huge_body_reader_who_gives_up_does_not_stop_the_server() -> None:
     p = provider("geins")
     m = p.method("GetRefund")
@@ -232,6 +225,7 @@ def test_huge_body_reader_who_gives_up_does_not_stop_the_server() -> None:
             assert call(server, m, creds=credentials(p)).status_code == m.success.status
 
 
+@pytest.mark.seed("paydo")
 def test_huge_error_status_body() -> None:
     p = provider("paydo")
     with MockServer.start(p) as server:

@@ -31,6 +31,7 @@ def test_the_write_declares_a_unique_field_and_a_lookup() -> None:
     assert CREATE.safety.lookup is not None and CREATE.safety.lookup.method == LIST.py_name
 
 
+@pytest.mark.seed("invoicebox")
 def test_second_refund_with_the_same_merchant_order_id_is_rejected_as_documented() -> None:
     with MockServer.start(P) as server:
         first = _create(server, "R-1", description="first")
@@ -48,6 +49,7 @@ def test_second_refund_with_the_same_merchant_order_id_is_rejected_as_documented
         assert [r.status for r in server.requests_for("CreateRefundOrder")] == [200, 409, 200]
 
 
+@pytest.mark.seed("invoicebox")
 def test_lookup_by_the_unique_value_returns_the_stored_record() -> None:
     with MockServer.start(P) as server:
         assert _find(server, "R-7") == []
@@ -60,6 +62,7 @@ def test_lookup_by_the_unique_value_returns_the_stored_record() -> None:
         assert _find(server, "R-8") == []
 
 
+@pytest.mark.seed("invoicebox")
 def test_lookup_without_the_filter_lists_every_record_or_the_example() -> None:
     with MockServer.start(P) as server:
         assert call(server, LIST, merchantOrderId=None).json() == LIST.success.example
@@ -69,6 +72,7 @@ def test_lookup_without_the_filter_lists_every_record_or_the_example() -> None:
         assert [r["merchantOrderId"] for r in every] == ["A", "B"]
 
 
+@pytest.mark.seed("invoicebox")
 def test_reset_forgets_records() -> None:
     with MockServer.start(P) as server:
         _create(server, "R-9")
@@ -77,6 +81,7 @@ def test_reset_forgets_records() -> None:
         assert _create(server, "R-9").status_code == 200
 
 
+@pytest.mark.seed("invoicebox")
 def test_drop_after_stores_the_record_so_the_lookup_finds_it() -> None:
     with MockServer.start(P) as server:
         server.set_fault("CreateRefundOrder", Fault(drop="after", times=1))
@@ -86,6 +91,7 @@ def test_drop_after_stores_the_record_so_the_lookup_finds_it() -> None:
         assert _create(server, "R-10").status_code == 409
 
 
+@pytest.mark.seed("invoicebox")
 def test_drop_before_stores_nothing() -> None:
     with MockServer.start(P) as server:
         server.set_fault("CreateRefundOrder", Fault(drop="before", times=1))
@@ -95,6 +101,7 @@ def test_drop_before_stores_nothing() -> None:
         assert _create(server, "R-11").status_code == 200
 
 
+@pytest.mark.seed("invoicebox")
 def test_rejected_writes_store_nothing() -> None:
     with MockServer.start(P) as server:
         assert _create(server, "R-12", amount="lots").status_code == 400

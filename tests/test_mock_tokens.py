@@ -39,6 +39,7 @@ def _use(client: httpx.Client, p: Provider, token: str) -> httpx.Response:
     return client.request(**request)
 
 
+@pytest.mark.seed("cdek", "digitalriver")
 @pytest.mark.parametrize("alias", OAUTH)
 def test_token_lifetime_defaults_to_the_documented_expires_in(alias: str) -> None:
     p = provider(alias)
@@ -53,6 +54,7 @@ def test_token_lifetime_defaults_to_the_documented_expires_in(alias: str) -> Non
         assert _use(client, p, second).status_code == 200
 
 
+@pytest.mark.seed("cdek", "digitalriver")
 @pytest.mark.parametrize("alias", OAUTH)
 def test_tokens_expire_after_the_configured_ttl(alias: str) -> None:
     p = provider(alias)
@@ -70,6 +72,7 @@ def test_tokens_expire_after_the_configured_ttl(alias: str) -> None:
         assert _use(client, p, fresh).status_code == 200
 
 
+@pytest.mark.seed("cdek", "digitalriver")
 @pytest.mark.parametrize("alias", OAUTH)
 def test_expire_tokens_makes_every_issued_token_expired(alias: str) -> None:
     p = provider(alias)
@@ -87,6 +90,7 @@ def test_expire_tokens_makes_every_issued_token_expired(alias: str) -> None:
         assert message_at(p, answer.json()) == "Invalid token"
 
 
+@pytest.mark.seed("cdek", "digitalriver")
 @pytest.mark.parametrize("alias", OAUTH)
 def test_only_tokens_issued_by_the_server_are_accepted(alias: str) -> None:
     p = provider(alias)
@@ -97,6 +101,7 @@ def test_only_tokens_issued_by_the_server_are_accepted(alias: str) -> None:
         assert message_at(p, answer.json()) == "Invalid token"
 
 
+@pytest.mark.seed("cdek")
 def test_client_credentials_are_checked_when_the_server_is_given_them() -> None:
     p = provider("cdek")
     m = p.method("GetToken")
@@ -108,6 +113,7 @@ def test_client_credentials_are_checked_when_the_server_is_given_them() -> None:
         assert accepted.status_code == 200
 
 
+@pytest.mark.seed("digitalriver")
 def test_password_grant_needs_the_confidential_key() -> None:
     p = provider("digitalriver")
     m = p.method("GetToken")
@@ -123,6 +129,7 @@ def test_password_grant_needs_the_confidential_key() -> None:
         assert other_grant.status_code == 400
 
 
+@pytest.mark.seed("cdek")
 def test_a_token_given_as_credential_counts_as_issued() -> None:
     p = provider("cdek")
     with MockServer.start(p, credentials={"token": "preset"}) as server, \

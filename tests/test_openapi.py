@@ -59,6 +59,7 @@ def test_security_schemes_come_from_auth(alias: str) -> None:
     assert doc["security"] == [{name: [] for name in alt} for alt in p.auth]
 
 
+@pytest.mark.seed("cdek", "digitalriver")
 def test_oauth_flows_follow_the_token_methods_grant() -> None:
     cdek = document(provider("cdek"))["components"]["securitySchemes"]["oauth"]["flows"]
     assert cdek == {"clientCredentials": {"tokenUrl": "https://api.cdek.ru/v2/oauth/token", "scopes": {}}}
@@ -81,6 +82,7 @@ def test_every_method_is_an_operation_named_after_it(alias: str) -> None:
             assert shared["operationId"] == shared["x-opigen-methods"][0]
 
 
+@pytest.mark.seed("paydo")
 def test_methods_sharing_a_path_and_verb_become_one_operation() -> None:
     doc = document(provider("paydo"))
     op = doc["paths"]["/v1/refunds/user-refunds"]["get"]

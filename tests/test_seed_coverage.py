@@ -71,6 +71,7 @@ SEED_000_TOKEN = (
 )
 
 
+@pytest.mark.seed("cdek")
 def test_cdek_method_and_its_four_parameters() -> None:
     cdek = spec("cdek")
     m = cdek.method("CreateCustomerRefund")
@@ -98,6 +99,7 @@ def test_cdek_method_and_its_four_parameters() -> None:
     assert {p.py_name for p in m.parameters} == {"uuid", "tariff"}
 
 
+@pytest.mark.seed("cdek")
 def test_cdek_tip_link_and_urls() -> None:
     cdek = spec("cdek")
     m = cdek.method("CreateCustomerRefund")
@@ -156,6 +158,7 @@ BASKET_ITEM = [
 ]
 
 
+@pytest.mark.seed("invoicebox")
 def test_invoicebox_refundable_items() -> None:
     box = spec("invoicebox")
     m = next(m for m in box.methods if m.path.endswith("/refund-basket-item"))
@@ -165,6 +168,7 @@ def test_invoicebox_refundable_items() -> None:
     assert kind(items) == "array" and resolve(box, items["items"]) is box.schemas["BasketItem"]
 
 
+@pytest.mark.seed("invoicebox")
 @pytest.mark.parametrize(("wire", "is_required", "type_", "max_length", "example"), REFUND_REQUEST)
 def test_invoicebox_create_refund_order_request(
     wire: str, is_required: bool, type_: str, max_length: int | None, example: Any
@@ -180,6 +184,7 @@ def test_invoicebox_create_refund_order_request(
     assert {p.wire for p in m.parameters} == {f[0] for f in REFUND_REQUEST}
 
 
+@pytest.mark.seed("invoicebox")
 def test_invoicebox_status_default_and_uniqueness() -> None:
     m = spec("invoicebox").method("CreateRefundOrder")
     status = param(m, "status")
@@ -194,6 +199,7 @@ def test_invoicebox_status_default_and_uniqueness() -> None:
     assert "only for a paid order" in notes
 
 
+@pytest.mark.seed("invoicebox")
 @pytest.mark.parametrize(("wire", "type_", "max_length", "example"), REFUND_RESPONSE)
 def test_invoicebox_refund_order_response(wire: str, type_: str, max_length: int | None, example: Any) -> None:
     box = spec("invoicebox")
@@ -211,6 +217,7 @@ def test_invoicebox_refund_order_response(wire: str, type_: str, max_length: int
         assert node["format"] == "date-time"
 
 
+@pytest.mark.seed("invoicebox")
 @pytest.mark.parametrize(("wire", "is_required", "type_", "max_length"), BASKET_ITEM)
 def test_invoicebox_basket_item(wire: str, is_required: bool, type_: str, max_length: int | None) -> None:
     box = spec("invoicebox")
@@ -229,6 +236,7 @@ def test_invoicebox_basket_item(wire: str, is_required: bool, type_: str, max_le
         assert node["format"] == "date"
 
 
+@pytest.mark.seed("invoicebox")
 def test_invoicebox_records_the_seed_discrepancy() -> None:
     m = spec("invoicebox").method("CreateRefundOrder")
     errata = norm(" ".join(m.errata))
@@ -252,6 +260,7 @@ NEW_REFUND = [
 ]
 
 
+@pytest.mark.seed("geins")
 @pytest.mark.parametrize(("wire", "type_", "is_required", "phrase"), NEW_REFUND)
 def test_geins_new_refund_fields(wire: str, type_: str, is_required: bool, phrase: str) -> None:
     m = spec("geins").method("CreateRefund")
@@ -261,6 +270,7 @@ def test_geins_new_refund_fields(wire: str, type_: str, is_required: bool, phras
     assert {p.wire for p in m.parameters if p.location is ir.Location.BODY} == {f[0] for f in NEW_REFUND}
 
 
+@pytest.mark.seed("geins")
 def test_geins_path_refund_type_and_responses() -> None:
     geins = spec("geins")
     m = geins.method("CreateRefund")
@@ -288,6 +298,7 @@ def test_geins_path_refund_type_and_responses() -> None:
 
 
 # --- Digital River (seed 003: "Creating a satisfaction refund") ----------------------------------------------
+@pytest.mark.seed("digitalriver")
 def test_digitalriver_request() -> None:
     dr = spec("digitalriver")
     m = dr.method("CreateRefund")
@@ -315,6 +326,7 @@ REFUND_FIELDS = ["id", "status", "reason", "comments", "type", "category", "gene
 LINE_ITEM_FIELDS = ["status", "expectedQuantity", "returnedQuantity", "type", "notes", "date", "product", "lineItemId"]
 
 
+@pytest.mark.seed("digitalriver")
 def test_digitalriver_response() -> None:
     dr = spec("digitalriver")
     m = dr.method("CreateRefund")
@@ -335,6 +347,7 @@ def test_digitalriver_response() -> None:
     assert example["totalRequested"] == {"value": 139.23, "formattedValue": "139.23EUR"}
 
 
+@pytest.mark.seed("digitalriver")
 def test_digitalriver_records_the_seed_mistakes() -> None:
     errata = texts(spec("digitalriver"))
     assert "orderRefund" in errata and "productRefund" in errata  # order-level example repeats productRefund
@@ -352,6 +365,7 @@ CREATE_REFUND = [
 ]
 
 
+@pytest.mark.seed("paydo")
 @pytest.mark.parametrize(("wire", "type_", "description", "example"), CREATE_REFUND)
 def test_paydo_parameters(wire: str, type_: str, description: str, example: Any) -> None:
     m = spec("paydo").method("CreateRefund")
@@ -362,6 +376,7 @@ def test_paydo_parameters(wire: str, type_: str, description: str, example: Any)
     assert {p.wire for p in m.parameters} == {f[0] for f in CREATE_REFUND}
 
 
+@pytest.mark.seed("paydo")
 def test_paydo_endpoint_refund_type_and_answers() -> None:
     paydo = spec("paydo")
     m = paydo.method("CreateRefund")
@@ -383,6 +398,7 @@ def test_paydo_endpoint_refund_type_and_answers() -> None:
     assert "token" in norm(" ".join(m.notes)) and "identifier" in norm(" ".join(m.notes))
 
 
+@pytest.mark.seed("paydo")
 def test_paydo_records_the_seed_mistakes() -> None:
     errata = norm(" ".join(spec("paydo").method("CreateRefund").errata))
     assert '"10"' in errata  # amount example sent as a string

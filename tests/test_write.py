@@ -66,6 +66,7 @@ def interrupted_format(directory: Path) -> None:
     raise KeyboardInterrupt
 
 
+@pytest.mark.seed("cdek")
 @pytest.mark.parametrize(
     "break_it",
     [
@@ -88,6 +89,7 @@ def test_failure_midway_leaves_the_tree_identical(
     assert siblings(out) == ["generated"]  # the staging folder is gone too
 
 
+@pytest.mark.seed("cdek")
 @pytest.mark.parametrize("fail_at", [0, 20, -1], ids=["first-file", "midway", "last-file"])
 def test_disk_full_while_writing_leaves_the_tree_identical(
     tmp_path: Path, trees: dict[str, Path], monkeypatch: pytest.MonkeyPatch, fail_at: int
@@ -114,6 +116,7 @@ def test_disk_full_while_writing_leaves_the_tree_identical(
     assert siblings(out) == ["generated"]
 
 
+@pytest.mark.seed("cdek")
 def test_spec_error_writes_nothing(tmp_path: Path, trees: dict[str, Path]) -> None:
     out = fresh_out(tmp_path, trees)
     before = read_tree(out)
@@ -160,6 +163,7 @@ def start(phase: str, spec: Path, out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+@pytest.mark.seed("cdek")
 @pytest.mark.parametrize(("phase", "expected"), [("render", "old"), ("format", "old"), ("swap", "old"),
                                                  ("swapped", "new")])
 def test_killed_at_a_stage(tmp_path: Path, trees: dict[str, Path], phase: str, expected: str) -> None:
@@ -180,6 +184,7 @@ def test_killed_at_a_stage(tmp_path: Path, trees: dict[str, Path], phase: str, e
     assert siblings(out) == ["generated"]
 
 
+@pytest.mark.seed("cdek")
 def test_killed_at_random_times(tmp_path: Path, trees: dict[str, Path]) -> None:
     out = fresh_out(tmp_path, trees)
     started = time.monotonic()
@@ -203,6 +208,7 @@ def test_killed_at_random_times(tmp_path: Path, trees: dict[str, Path]) -> None:
     assert seen  # which of the two depends on timing; both are fine
 
 
+@pytest.mark.seed("cdek")
 def test_staging_of_a_live_run_is_left_alone(tmp_path: Path, trees: dict[str, Path]) -> None:
     out = fresh_out(tmp_path, trees)
     with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as live:
@@ -228,6 +234,7 @@ def test_output_is_deterministic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert len(a) > 20
 
 
+@pytest.mark.seed("cdek")
 def test_second_run_writes_nothing(tmp_path: Path, trees: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "generated"
     first = pipeline.generate([trees["spec"]], out)
@@ -242,6 +249,7 @@ def test_second_run_writes_nothing(tmp_path: Path, trees: dict[str, Path], monke
     assert siblings(out) == ["generated"]
 
 
+@pytest.mark.seed("cdek")
 @pytest.mark.parametrize("edit", ["changed", "stray", "deleted"])
 def test_hand_edits_are_undone_by_the_next_run(tmp_path: Path, trees: dict[str, Path], edit: str) -> None:
     """The manifest seals the tree's contents, so the no-op and reuse paths never trust an edited file."""
@@ -260,6 +268,7 @@ def test_hand_edits_are_undone_by_the_next_run(tmp_path: Path, trees: dict[str, 
     assert read_tree(out) == pristine
 
 
+@pytest.mark.seed("cdek")
 def test_check_mode_reports_stale_files_and_writes_nothing(tmp_path: Path, trees: dict[str, Path]) -> None:
     out = fresh_out(tmp_path, trees)
     before = read_tree(out)
