@@ -58,11 +58,12 @@ def _copy_project(target: Path) -> None:
 
 
 def _seed_copy(specs: Path) -> str:
-    """The first seed's spec under a new alias; its title changes too, since docs folders follow titles."""
+    """The first seed's spec under a new alias. Its title changes too (and names the alias, so it is unique):
+    docs folders follow titles, and two providers with one title would share a folder."""
     seed, alias = SEED_COPY
     data = yaml.safe_load((ROOT / "specs" / f"{seed}.yaml").read_text(encoding="utf-8"))
     data["provider"]["alias"] = alias
-    data["provider"]["title"] = f"Copy of {data['provider']['title']}"
+    data["provider"]["title"] = f"{data['provider']['title']} as {alias}"
     (specs / f"{alias}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
                                          encoding="utf-8")
     return alias

@@ -96,6 +96,7 @@ def test_write_under_fault_reaches_the_server_safely(
     check(pkg, p, m, server, outcome, MONEY_FAULTS[fault].delay)
 
 
+@pytest.mark.seed("paydo")  # the keyed variant is made from PayDo's spec
 @pytest.mark.parametrize("fault", list(MONEY_FAULTS))
 def test_keyed_write_repeats_one_key_under_fault(keyed: tuple[Any, Provider, MockServer], fault: str) -> None:
     pkg, p, server = keyed
@@ -109,6 +110,7 @@ def test_keyed_write_repeats_one_key_under_fault(keyed: tuple[Any, Provider, Moc
     assert len(server.requests_for(m.name)) == (RETRIES + 1 if retried else 1)
 
 
+@pytest.mark.seed("paydo")  # the keyed variant is made from PayDo's spec
 def test_random_faults_never_double_a_refund(
     servers: dict[str, MockServer], keyed: tuple[Any, Provider, MockServer]
 ) -> None:
