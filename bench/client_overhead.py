@@ -28,7 +28,7 @@ from typing import Any
 
 import httpx
 
-from generator.ir import AuthKind, Location, Method, Provider
+from generator.ir import Location, Method, Provider
 from generator.pipeline import load_providers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,11 +67,11 @@ def _auth_headers(p: Provider, m: Method, creds: dict[str, str]) -> dict[str, st
     for name in m.auth[0] if m.auth else ():
         scheme = schemes[name]
         values = [creds[i.name] for i in scheme.inputs]
-        if scheme.kind is AuthKind.BASIC:
+        if scheme.kind == "basic":
             headers["Authorization"] = (
                 "Basic " + base64.b64encode(f"{values[0]}:{values[1]}".encode()).decode()
             )
-        elif scheme.kind is AuthKind.API_KEY:
+        elif scheme.kind == "api_key":
             headers[scheme.header or ""] = scheme.prefix + values[0]
         else:
             headers["Authorization"] = "Bearer " + values[0]
@@ -96,7 +96,7 @@ def cases() -> list[Case]:
                 elif q.location is Location.BODY:
                     body[q.wire] = value
             headers = {h.name: h.value for h in p.headers} | _auth_headers(p, m, creds)
-            form = m.body_content is not None and m.body_content.value == "form"
+            form = m.body_content is not None and m.body_content == "form"
             out.append(
                 Case(
                     p,
