@@ -90,8 +90,11 @@ def normalize(schema: Any, refs: str = SPEC_REFS) -> Any:
             out[key] = refs + value[len(SPEC_REFS):]
         elif key in ("properties", "$defs"):
             out[key] = {name: normalize(sub, refs) for name, sub in value.items()}
-        elif key in ("items", "additionalProperties"):
+        elif key in ("items", "additionalProperties", "oneOf", "anyOf", "allOf"):
             out[key] = normalize(value, refs)
+        elif key == "discriminator" and isinstance(value.get("mapping"), dict):
+            mapping = {tag: normalize({"$ref": ref}, refs)["$ref"] for tag, ref in value["mapping"].items()}
+            out[key] = {**value, "mapping": mapping}
         elif key == "example":
             out["examples"] = [copy.deepcopy(value)]
         else:
@@ -105,6 +108,9 @@ def normalize(schema: Any, refs: str = SPEC_REFS) -> Any:
         out["type"] = [out["type"], "null"]
     if "enum" in out and None not in out["enum"]:
         out["enum"] = [*out["enum"], None]
+    for union in ("oneOf", "anyOf"):
+        if union in out and {"type": "null"} not in out[union]:
+            out[union] = [*out[union], {"type": "null"}]
     return out
 
 

@@ -39,6 +39,7 @@ def render_models(provider: Provider, header: str) -> str:
             field_constraints=True,
             use_standard_collections=True,
             use_union_operator=True,
+            collapse_root_models=True,
             use_schema_description=True,
             use_field_description=True,
             field_extra_keys={"x-secret"},
@@ -53,10 +54,35 @@ def render_models(provider: Provider, header: str) -> str:
     if not isinstance(code, str):
         raise TypeError("datamodel-code-generator returned no text")
     code = escape_unprintable(code)
-    renamed = sorted(n for n in provider.schemas if not re.search(rf"^class {n}\(", code, re.MULTILINE))
+    classes = [n for n, s in provider.schemas.items() if s.get("type") == "object" or "allOf" in s]
+    renamed = sorted(n for n in classes if not re.search(rf"^class {n}\(", code, re.MULTILINE))
     if renamed:  # the client and docs name these classes; the checker's reserved names should prevent this
         raise ValueError(f"{provider.source_file}: no model class named {', '.join(renamed)} was generated")
-    return _ROOT_MODEL.sub("\n", code)
+    return _with_aliases(_ROOT_MODEL.sub("\n", code), provider)
+
+
+_PLAIN = re.compile(r"^(?:[A-Z][A-Za-z0-9]*|str|int|float|bool)$")
+
+
+def _with_aliases(code: str, provider: Provider) -> str:
+    """A named union has no class of its own (its variants are inlined into the fields that use it), so it
+    gets a type alias, `Block: TypeAlias = Annotated[Text | Image, Field(discriminator="type")]`, when its
+    variants are models or plain scalars."""
+    lines = []
+    for union in provider.unions:
+        pieces = [v.python for v in union.type.variants]
+        if not all(_PLAIN.match(p) for p in pieces):
+            continue
+        annotation = " | ".join(pieces)
+        if union.discriminator is not None:
+            annotation = f"Annotated[{annotation}, Field(discriminator={union.discriminator!r})]"
+        lines.append(f"{union.name}: TypeAlias = {annotation}")
+        lines.extend(['"""', *doc_lines(union.description or union.name).splitlines(), '"""', ""])
+    if not lines:
+        return code
+    imports = "from typing import Annotated, TypeAlias\n\nfrom pydantic import Field\n"
+    code = code.replace("from __future__ import annotations\n", "from __future__ import annotations\n\n" + imports, 1)
+    return code.rstrip("\n") + "\n\n" + "\n".join(lines)
 
 
 def _for_models(node: Any) -> Any:

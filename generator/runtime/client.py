@@ -37,6 +37,7 @@ from .masking import Masker
 from .request import Prepared, model_class, prepare, shape
 from .response import RawResponse
 from .spec import NONE, UNIQUE_FIELD, Operation, ProviderSpec, Scheme
+from .union_errors import variants_tried
 
 T = TypeVar("T")
 TimeoutTypes = float | httpx.Timeout
@@ -283,7 +284,7 @@ class BaseClient:
             )
             raise ResponseValidationError(
                 f"{op.name}: HTTP {raw.status_code} succeeded but the answer does not match the spec "
-                f"({where}); the raw answer is in .raw",
+                f"({where}{variants_tried(model, exc)}); the raw answer is in .raw",
                 operation=op.name,
                 raw=raw,
             ) from None
