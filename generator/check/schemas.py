@@ -48,14 +48,14 @@ def _roots(ctx: Context) -> Iterator[tuple[Any, JsonPath]]:
                 yield header.get("schema"), ("methods", i, "responses", status, "headers", h, "schema")
 
 
-def _every_node(ctx: Context) -> Iterator[tuple[dict[str, Any], JsonPath]]:
+def every_node(ctx: Context) -> Iterator[tuple[dict[str, Any], JsonPath]]:
     for root, root_path in _roots(ctx):
         yield from walk(root, root_path)
 
 
 @rule("schemas", Phase.STRUCTURE)
 def refs_and_patterns(ctx: Context, _: Node) -> None:
-    for node, path in _every_node(ctx):
+    for node, path in every_node(ctx):
         ref = node.get("$ref")
         if ref is not None:
             match = REF.match(ref)
@@ -148,7 +148,7 @@ def schema_names(ctx: Context, _: Node) -> None:
 
 @rule("schemas")
 def schema_nodes(ctx: Context, _: Node) -> None:
-    for node, path in _every_node(ctx):
+    for node, path in every_node(ctx):
         if "$ref" in node:
             extra = sorted(set(node) - {"$ref", "description", "example"})
             if extra:
