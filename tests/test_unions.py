@@ -189,3 +189,40 @@ def test_named_union_is_a_type_alias(generated: tuple[Path, ModuleType, Provider
     models = generated[1].models
     block = TypeAdapter(models.Block).validate_python({"type": "image", "url": "https://a.example.com/x"})
     assert isinstance(block, models.ImageBlock)
+
+
+def _table_row(page: str, first_cell: str) -> list[str]:
+    row = next(line for line in page.splitlines() if line.startswith(f"| `{first_cell}` |"))
+    return [cell.strip() for cell in row.strip("|").split(" | ")]
+
+
+def test_docs_name_the_variants(generated: tuple[Path, ModuleType, Provider]) -> None:
+    docs = generated[0] / "docs" / "Shapes"
+    tree = (docs / "Folders" / "Get-tree.md").read_text(encoding="utf-8")
+    assert _table_row(tree, "folder_id")[2] == "integer or string"
+    add = (docs / "Pages" / "Add-block.md").read_text(encoding="utf-8")
+    assert _table_row(add, "block")[2] == "[Block](../Models/Block.md)"
+    block = (docs / "Models" / "Block.md").read_text(encoding="utf-8")
+    variants = [line for line in block.splitlines() if line.startswith("- ")]
+    assert variants == [
+        "- [TextBlock](TextBlock.md): `type` is `text`",
+        "- [ImageBlock](ImageBlock.md): `type` is `image`",
+        "- [DividerBlock](DividerBlock.md): `type` is `divider`",
+    ]
+    page = (docs / "Models" / "Page.md").read_text(encoding="utf-8")
+    assert "Includes the fields of [Stamped](Stamped.md)." in page
+    assert _table_row(page, "created")[1:3] == ["string (date-time)", "✔"]  # from the allOf's first part
+    assert _table_row(page, "owner")[1] == "string or [Owner](Owner.md)"
+
+
+def test_openapi_exports_unions_one_to_one(generated: tuple[Path, ModuleType, Provider]) -> None:
+    from openapi_spec_validator import validate
+
+    document = json.loads((generated[0] / "openapi" / "shapes.json").read_text(encoding="utf-8"))
+    validate(document)
+    schemas = document["components"]["schemas"]
+    assert schemas["Block"]["discriminator"] == {"propertyName": "type", "mapping": {
+        "text": "#/components/schemas/TextBlock", "image": "#/components/schemas/ImageBlock",
+        "divider": "#/components/schemas/DividerBlock"}}
+    assert schemas["Page"]["allOf"][0] == {"$ref": "#/components/schemas/Stamped"}
+    assert schemas["Folder"]["properties"]["children"]["items"] == {"$ref": "#/components/schemas/Folder"}

@@ -81,6 +81,9 @@ def schema_type_md(schema: JsonSchema, models: str) -> str:
     name = ref_name(schema)
     if name is not None:
         return model_link(name, models)
+    options = schema.get("oneOf") or schema.get("anyOf")
+    if isinstance(options, list):  # a union: `A or B`
+        return " or ".join(schema_type_md(o, models) for o in options if o.get("type") != "null")
     kind = schema.get("type")
     if kind == "array":
         items = schema.get("items")
@@ -137,7 +140,7 @@ def field_rows(
 
     A field that only refers to a model takes that model's description.
     """
-    schema, _ = _non_null(schema)
+    schema = merged(_non_null(schema)[0], schemas)
     required = set(schema.get("required", ()))
     rows: list[FieldRow] = []
     for name, prop in (schema.get("properties") or {}).items():
@@ -176,3 +179,19 @@ def refs(schema: Any) -> set[str]:
         for value in schema:
             found |= refs(value)
     return found
+
+
+def merged(schema: JsonSchema, schemas: dict[str, JsonSchema]) -> JsonSchema:
+    """An `allOf` as one object schema: the parts' properties and required names together, in order."""
+    parts = schema.get("allOf")
+    if not isinstance(parts, list):
+        return schema
+    props: dict[str, Any] = {}
+    required: list[str] = []
+    for part in parts:
+        ref = part.get("$ref")
+        target = merged(schemas.get(ref.rsplit("/", 1)[-1], {}) if isinstance(ref, str) else part, schemas)
+        props.update(target.get("properties") or {})
+        required += [r for r in target.get("required") or () if r not in required]
+    out = {k: v for k, v in schema.items() if k != "allOf"}
+    return {**out, "type": "object", "properties": props, "required": required}
