@@ -104,7 +104,9 @@ def normalize(schema: Any, refs: str = SPEC_REFS) -> Any:
     if "$ref" in out:
         ref = {"$ref": out.pop("$ref")}
         return {**out, "anyOf": [ref, {"type": "null"}]}
-    if "type" in out:
+    if isinstance(out.get("type"), list):
+        out["type"] = [*out["type"], "null"] if "null" not in out["type"] else out["type"]
+    elif "type" in out:
         out["type"] = [out["type"], "null"]
     if "enum" in out and None not in out["enum"]:
         out["enum"] = [*out["enum"], None]

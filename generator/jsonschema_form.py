@@ -31,6 +31,8 @@ def to_json_schema(schema: Any) -> Any:
             return {"anyOf": [{"$ref": out.pop("$ref")}, {"type": "null"}], **out}
         if isinstance(out.get("type"), str):
             out["type"] = [out["type"], "null"]
+        elif isinstance(out.get("type"), list) and "null" not in out["type"]:
+            out["type"] = [*out["type"], "null"]
         if "enum" in out and None not in out["enum"]:
             out["enum"] = [*out["enum"], None]
         for union in ("oneOf", "anyOf"):

@@ -57,6 +57,9 @@ class _Builder:
         if "allOf" in schema:  # an inline composition: an object to the client
             return ir.TypeRef(python="dict[str, Any]", label="object", cli="json", model=None)
         kind = schema["type"]
+        if isinstance(kind, list):  # `type: [string, integer]`: a union of scalars
+            same = {k: v for k, v in schema.items() if k not in ("type", "description", "example", "default")}
+            return self.union_of({"oneOf": [{**same, "type": k} for k in kind]}, accept_dict=accept_dict)
         if kind == "array":
             item = self.type_of(schema["items"], accept_dict=accept_dict)
             inner = f"({item.python})" if " | " in item.python else item.python
@@ -85,8 +88,6 @@ class _Builder:
         pieces = list(dict.fromkeys(v.python for v in variants))
         if accept_dict and any(v.model is not None and not v.is_array for v in variants):
             pieces.append("dict[str, Any]")
-        if schema.get("nullable") is True:
-            pieces.append("None")
         cli = "json" if all(v.cli == "json" and not v.is_array for v in variants) else "union"
         return ir.TypeRef(python=" | ".join(pieces), label=" or ".join(v.label for v in variants), cli=cli,
                           model=None, variants=variants)

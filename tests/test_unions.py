@@ -34,8 +34,8 @@ CALLS: list[tuple[str, dict[str, Any], Any]] = [
                   "position": "end"},
      {"block": {"type": "image", "url": "https://img.example.com/c.png"}, "position": "end"}),
     ("AddBlock", {"page_id": "pg_1", "block": {"type": "divider"}}, {"block": {"type": "divider"}}),
-    ("GetTree", {"folder_id": 42}, None),
-    ("GetTree", {"folder_id": "/docs"}, None),
+    ("GetTree", {"folder_id": 42, "depth": 3}, None),
+    ("GetTree", {"folder_id": "/docs", "depth": "all"}, None),
 ]
 
 
@@ -94,6 +94,9 @@ def check_result(method: str, result: Any, pkg: ModuleType) -> None:
             assert isinstance(node, models.Folder)
             node, depth = node.children[0], depth + 1
         assert (depth, node.name) == (4, "deep") and result.labels == {"color": "red"}
+        first, second = result.children
+        assert (result.size, first.size) == (2048, "unknown")  # `type: [integer, string]`
+        assert isinstance(result.icon, models.ImageBlock) and first.icon == "📁" and second.icon is None
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
@@ -108,6 +111,7 @@ def test_client_calls(generated: tuple[Path, ModuleType, Provider], server: Mock
         assert recorded[0].json == body
     if method == "GetTree":
         assert recorded[0].path.endswith(f"/folders/{kwargs['folder_id']}/tree")
+        assert recorded[0].query == {"depth": [str(kwargs["depth"])]}
 
 
 @pytest.mark.parametrize(("method", "kwargs", "body"), CALLS)
@@ -128,6 +132,8 @@ def test_cli_calls(generated: tuple[Path, ModuleType, Provider], server: MockSer
     if method == "GetTree":
         assert answer["children"][0]["children"][0]["name"] == "a1"
         assert recorded[0].path.endswith(f"/folders/{kwargs['folder_id']}/tree")
+        assert recorded[0].query == {"depth": [str(kwargs["depth"])]}
+        assert answer["children"][0]["size"] == "unknown" and answer["size"] == 2048
     else:
         assert answer["blocks"][0]["type"] in ("text", "image")
 
@@ -200,6 +206,8 @@ def test_docs_name_the_variants(generated: tuple[Path, ModuleType, Provider]) ->
     docs = generated[0] / "docs" / "Shapes"
     tree = (docs / "Folders" / "Get-tree.md").read_text(encoding="utf-8")
     assert _table_row(tree, "folder_id")[2] == "integer or string"
+    assert _table_row(tree, "depth")[2] == "integer or string"  # `type: [integer, string]`
+    assert _table_row(tree, "icon")[1:4] == ["string or [ImageBlock](../Models/ImageBlock.md)", "✖", "nullable"]
     add = (docs / "Pages" / "Add-block.md").read_text(encoding="utf-8")
     assert _table_row(add, "block")[2] == "[Block](../Models/Block.md)"
     block = (docs / "Models" / "Block.md").read_text(encoding="utf-8")

@@ -38,7 +38,8 @@ def _types(ctx: Context, schema: Any) -> set[str]:
         return {t for v in schema.get("oneOf") or schema.get("anyOf") or () for t in _types(ctx, v)}
     if "allOf" in schema:
         return {"object"}
-    found = {schema["type"]} if isinstance(schema.get("type"), str) else set()
+    kind = schema.get("type")
+    found = {kind} if isinstance(kind, str) else set(kind) if isinstance(kind, list) else set()
     return found | {"integer"} if "number" in found else found
 
 
@@ -79,6 +80,8 @@ def _unions(ctx: Context) -> Iterator[tuple[dict[str, Any], JsonPath, str]]:
         for key in UNIONS:
             if isinstance(node.get(key), list):
                 yield node, path, key
+        if isinstance(node.get("type"), list):  # a type list is a union of its types
+            yield {"type": [{"type": k} for k in node["type"]]}, path, "type"
 
 
 @rule("schemas", Phase.STRUCTURE)

@@ -42,7 +42,8 @@ def scalar(text: str, schema: JsonSchema, defs: dict[str, JsonSchema]) -> tuple[
     """(value, ok): the text as the schema's scalar type; ok is False when it cannot be read so."""
     kinds = types_of(schema, defs)
     resolved = resolve(schema, defs)
-    union = "oneOf" in resolved or "anyOf" in resolved  # a string variant is tried last
+    union = "oneOf" in resolved or "anyOf" in resolved or isinstance(resolved.get("type"), list)
+    # ... a string variant is tried last
     if not kinds or ("string" in kinds and not union):
         return text, True
     if "integer" in kinds and _INTEGER.fullmatch(text):

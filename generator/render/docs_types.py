@@ -57,12 +57,16 @@ def enum_md(values: tuple[Any, ...] | list[Any], meanings: tuple[str, ...] | lis
 
 def _non_null(schema: JsonSchema) -> tuple[JsonSchema, bool]:
     """The schema without its 'or null' part, and whether null was allowed."""
-    options = schema.get("anyOf")
-    if isinstance(options, list):
+    for union in ("anyOf", "oneOf"):
+        options = schema.get(union)
+        if not isinstance(options, list):
+            continue
         rest = [o for o in options if o.get("type") != "null"]
         if len(rest) == 1 and len(rest) < len(options):
-            merged = {k: v for k, v in schema.items() if k != "anyOf"}
+            merged = {k: v for k, v in schema.items() if k != union}
             return {**rest[0], **merged}, True
+        if len(rest) < len(options):  # a nullable union keeps its other variants
+            return {**schema, union: rest}, True
     kind = schema.get("type")
     if isinstance(kind, list) and "null" in kind:
         others = [k for k in kind if k != "null"]

@@ -421,6 +421,8 @@ headers:
       - {$ref: '#/schemas/Loop'}
       - {type: string}
 """)),
+    case("type-list-ambiguous", sub("      expires_in: {type: integer, description: Lifetime in seconds.}\n",
+                                    "      expires_in: {type: [integer, number], description: Lifetime in seconds.}\n")),
 ]
 
 
