@@ -38,6 +38,7 @@ class _Builder:
         self.names = SpecNames.of(self.data)  # the names the checker passed
         self.schemas: dict[str, Any] = self.data.get("schemas") or {}
         self.models: dict[str, Any] = {name: _defs(s) for name, s in self.schemas.items()}
+        self.resolving: set[str] = set()  # the named unions type_of is inside
 
     # --- types ---------------------------------------------------------------------------------------
     def type_of(self, schema: dict[str, Any], *, accept_dict: bool = True) -> ir.TypeRef:
@@ -45,7 +46,13 @@ class _Builder:
         if name is not None:
             target = self.schemas[name]
             if _is_union(target):
-                union = self.type_of(target, accept_dict=accept_dict)
+                if name in self.resolving:  # a union nested in itself (lists of lists): typed by its model
+                    return ir.TypeRef(python="Any", label=name, cli="union", model=name)
+                self.resolving.add(name)
+                try:
+                    union = self.type_of(target, accept_dict=accept_dict)
+                finally:
+                    self.resolving.discard(name)
                 return ir.TypeRef(python=union.python, label=name, cli=union.cli, model=name,
                                   variants=union.variants)
             if target.get("type") != "object" and "allOf" not in target:

@@ -97,6 +97,7 @@ def check_result(method: str, result: Any, pkg: ModuleType) -> None:
         first, second = result.children
         assert (result.size, first.size) == (2048, "unknown")  # `type: [integer, string]`
         assert isinstance(result.icon, models.ImageBlock) and first.icon == "📁" and second.icon is None
+        assert result.to_json_dict()["tags"] == ["archive", ["2024", ["q1", "q2"]]]  # a union holding itself
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
@@ -234,3 +235,17 @@ def test_openapi_exports_unions_one_to_one(generated: tuple[Path, ModuleType, Pr
         "divider": "#/components/schemas/DividerBlock"}}
     assert schemas["Page"]["allOf"][0] == {"$ref": "#/components/schemas/Stamped"}
     assert schemas["Folder"]["properties"]["children"]["items"] == {"$ref": "#/components/schemas/Folder"}
+
+
+def test_generated_package_passes_mypy_strict_and_ruff(generated: tuple[Path, ModuleType, Provider]) -> None:
+    out = generated[0]
+    bin_dir = Path(sys.executable).parent
+    mypy = subprocess.run([str(bin_dir / "mypy"), "--strict", "opi"], cwd=out, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert mypy.returncode == 0, mypy.stdout
+    ruff = subprocess.run([str(bin_dir / "ruff"), "check", "opi"], cwd=out, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert ruff.returncode == 0, ruff.stdout
+    models = (out / "opi" / "shapes" / "models.py").read_text(encoding="utf-8")
+    assert 'Block: TypeAlias = Annotated[TextBlock | ImageBlock | DividerBlock, Field(discriminator="type")]' in models
+    assert "class Ident(RootModel[str | int]):" in models  # used by no field: kept as a class, no alias

@@ -58,20 +58,24 @@ def render_models(provider: Provider, header: str) -> str:
     renamed = sorted(n for n in classes if not re.search(rf"^class {n}\(", code, re.MULTILINE))
     if renamed:  # the client and docs name these classes; the checker's reserved names should prevent this
         raise ValueError(f"{provider.source_file}: no model class named {', '.join(renamed)} was generated")
+    # A union that holds itself names itself in quotes inside `Union[...]`, which `X | Y` cannot spell.
+    code = _SELF_UNION.sub(r"\1  # noqa: UP007", code)
     return _with_aliases(_ROOT_MODEL.sub("\n", code), provider)
 
 
+_SELF_UNION = re.compile(r"^(class \w+\(RootModel\[Union\[.*\]\]\):)$", re.MULTILINE)
 _PLAIN = re.compile(r"^(?:[A-Z][A-Za-z0-9]*|str|int|float|bool)$")
 
 
 def _with_aliases(code: str, provider: Provider) -> str:
-    """A named union has no class of its own (its variants are inlined into the fields that use it), so it
-    gets a type alias, `Block: TypeAlias = Annotated[Text | Image, Field(discriminator="type")]`, when its
-    variants are models or plain scalars."""
+    """A named union that the fields using it inline has no class of its own, so it gets a type alias,
+    `Block: TypeAlias = Annotated[Text | Image, Field(discriminator="type")]`, when its variants are models or
+    plain scalars. A union that nothing uses, or that holds itself, stays a RootModel class."""
     lines = []
     for union in provider.unions:
         pieces = [v.python for v in union.type.variants]
-        if not all(_PLAIN.match(p) for p in pieces):
+        kept = re.search(rf"^class {union.name}\(", code, re.MULTILINE)  # not inlined anywhere: a RootModel
+        if kept or not all(_PLAIN.match(p) for p in pieces):
             continue
         annotation = " | ".join(pieces)
         if union.discriminator is not None:
