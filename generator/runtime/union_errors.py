@@ -19,7 +19,7 @@ def _resolve(node: Any, defs: dict[str, Any]) -> Any:
         ref = node.get("$ref") if isinstance(node, dict) else None
         if not isinstance(ref, str) or not ref.startswith(_REF):
             return node
-        node = defs.get(ref[len(_REF):], {})
+        node = defs.get(ref[len(_REF) :], {})
     return node
 
 
