@@ -196,6 +196,11 @@ def test_named_union_is_a_type_alias(generated: tuple[Path, ModuleType, Provider
     models = generated[1].models
     block = TypeAdapter(models.Block).validate_python({"type": "image", "url": "https://a.example.com/x"})
     assert isinstance(block, models.ImageBlock)
+    # A constrained variant of an inline union is validated in place, not wrapped in a class of its own.
+    body = models.AddBlockRequest.model_validate({"block": {"type": "divider"}, "position": 3})
+    assert type(body.position) is int and not hasattr(models, "Position")
+    params = models.GetTreeParams.model_validate({"folder_id": "/docs"})
+    assert type(params.folder_id) is str
 
 
 def _table_row(page: str, first_cell: str) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..ir import Provider
 from .env import doc_lines, escape_unprintable
+from .models_inline import inline_root_models
 
 # Public members of the runtime's model base class (opi._runtime.model.ApiModel): a spec property of that
 # name gets a trailing underscore in Python (its wire name stays), as pydantic's own names already do.
@@ -60,7 +61,8 @@ def render_models(provider: Provider, header: str) -> str:
         raise ValueError(f"{provider.source_file}: no model class named {', '.join(renamed)} was generated")
     # A union that holds itself names itself in quotes inside `Union[...]`, which `X | Y` cannot spell.
     code = _SELF_UNION.sub(r"\1  # noqa: UP007", code)
-    return _with_aliases(_ROOT_MODEL.sub("\n", code), provider)
+    code = inline_root_models(_ROOT_MODEL.sub("\n", code), provider.schemas)
+    return _with_aliases(code, provider)
 
 
 _SELF_UNION = re.compile(r"^(class \w+\(RootModel\[Union\[.*\]\]\):)$", re.MULTILINE)
