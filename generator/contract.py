@@ -90,8 +90,11 @@ def normalize(schema: Any, refs: str = SPEC_REFS) -> Any:
             out[key] = refs + value[len(SPEC_REFS):]
         elif key in ("properties", "$defs"):
             out[key] = {name: normalize(sub, refs) for name, sub in value.items()}
-        elif key in ("items", "additionalProperties"):
+        elif key in ("items", "additionalProperties", "oneOf", "anyOf", "allOf"):
             out[key] = normalize(value, refs)
+        elif key == "discriminator" and isinstance(value.get("mapping"), dict):
+            mapping = {tag: normalize({"$ref": ref}, refs)["$ref"] for tag, ref in value["mapping"].items()}
+            out[key] = {**value, "mapping": mapping}
         elif key == "example":
             out["examples"] = [copy.deepcopy(value)]
         else:
@@ -101,10 +104,15 @@ def normalize(schema: Any, refs: str = SPEC_REFS) -> Any:
     if "$ref" in out:
         ref = {"$ref": out.pop("$ref")}
         return {**out, "anyOf": [ref, {"type": "null"}]}
-    if "type" in out:
+    if isinstance(out.get("type"), list):
+        out["type"] = [*out["type"], "null"] if "null" not in out["type"] else out["type"]
+    elif "type" in out:
         out["type"] = [out["type"], "null"]
     if "enum" in out and None not in out["enum"]:
         out["enum"] = [*out["enum"], None]
+    for union in ("oneOf", "anyOf"):
+        if union in out and {"type": "null"} not in out[union]:
+            out[union] = [*out[union], {"type": "null"}]
     return out
 
 

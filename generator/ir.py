@@ -39,6 +39,26 @@ class TypeRef:
     enum_descriptions: tuple[str, ...] = ()
     is_array: bool = False
     item: TypeRef | None = None  # the element type of an array
+    variants: tuple[TypeRef, ...] = ()  # the members of a union (oneOf / anyOf), in spec order
+
+    def models(self) -> set[str]:
+        """Every model class the annotation names (itself, its element's, its variants')."""
+        found = {self.model} if self.model is not None else set()
+        for inner in (self.item, *self.variants):
+            if inner is not None:
+                found |= inner.models()
+        return found
+
+
+@dataclass(frozen=True)
+class NamedUnion:
+    """A named schema that is a union: its variants, and the discriminator's value of each variant."""
+
+    name: str
+    description: str
+    type: TypeRef  # its `variants` are the members, without the plain-dict alternative
+    discriminator: str | None = None  # the property whose value tells the variant
+    tags: tuple[tuple[str, str], ...] = ()  # (discriminator value, variant model)
 
 
 @dataclass(frozen=True)
@@ -229,6 +249,7 @@ class Provider:
     # (e.g. an OAuth client id and secret), each once.
     client_inputs: tuple[Input, ...]
     base_url_env: str  # environment variable that overrides the base URL (CLI)
+    unions: tuple[NamedUnion, ...] = ()  # the named schemas that are a oneOf / anyOf
 
     @property
     def default_environment(self) -> Environment:

@@ -22,6 +22,8 @@ def to_json_schema(schema: Any) -> Any:
             out[key] = value
         elif key == "nullable":
             continue
+        elif key == "discriminator" and isinstance(value, dict):
+            out[key] = _discriminator(value)
         else:
             out[key] = to_json_schema(value)
     if schema.get("nullable") is True:
@@ -29,6 +31,19 @@ def to_json_schema(schema: Any) -> Any:
             return {"anyOf": [{"$ref": out.pop("$ref")}, {"type": "null"}], **out}
         if isinstance(out.get("type"), str):
             out["type"] = [out["type"], "null"]
+        elif isinstance(out.get("type"), list) and "null" not in out["type"]:
+            out["type"] = [*out["type"], "null"]
         if "enum" in out and None not in out["enum"]:
             out["enum"] = [*out["enum"], None]
+        for union in ("oneOf", "anyOf"):
+            if union in out and {"type": "null"} not in out[union]:
+                out[union] = [*out[union], {"type": "null"}]
     return out
+
+
+def _discriminator(value: dict[str, Any]) -> dict[str, Any]:
+    """The mapping's '#/schemas/X' targets become '#/$defs/X', like every other reference."""
+    mapping = value.get("mapping")
+    if not isinstance(mapping, dict):
+        return dict(value)
+    return {**value, "mapping": {k: to_json_schema({"$ref": v})["$ref"] for k, v in mapping.items()}}

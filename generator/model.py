@@ -20,6 +20,10 @@ def _defs(schema: Any) -> Any:
     return to_json_schema(schema)
 
 
+def _is_union(schema: dict[str, Any]) -> bool:
+    return "oneOf" in schema or "anyOf" in schema
+
+
 def ref_name(schema: dict[str, Any]) -> str | None:
     ref = schema.get("$ref")
     return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
@@ -34,17 +38,35 @@ class _Builder:
         self.names = SpecNames.of(self.data)  # the names the checker passed
         self.schemas: dict[str, Any] = self.data.get("schemas") or {}
         self.models: dict[str, Any] = {name: _defs(s) for name, s in self.schemas.items()}
+        self.resolving: set[str] = set()  # the named unions type_of is inside
 
     # --- types ---------------------------------------------------------------------------------------
     def type_of(self, schema: dict[str, Any], *, accept_dict: bool = True) -> ir.TypeRef:
         name = ref_name(schema)
         if name is not None:
             target = self.schemas[name]
-            if target.get("type") != "object":
+            if _is_union(target):
+                if name in self.resolving:  # a union nested in itself (lists of lists): typed by its model
+                    return ir.TypeRef(python="Any", label=name, cli="union", model=name)
+                self.resolving.add(name)
+                try:
+                    union = self.type_of(target, accept_dict=accept_dict)
+                finally:
+                    self.resolving.discard(name)
+                return ir.TypeRef(python=union.python, label=name, cli=union.cli, model=name,
+                                  variants=union.variants)
+            if target.get("type") != "object" and "allOf" not in target:
                 return self.type_of(target, accept_dict=accept_dict)
             python = f"{name} | dict[str, Any]" if accept_dict else name
             return ir.TypeRef(python=python, label=name, cli="json", model=name)
+        if _is_union(schema):
+            return self.union_of(schema, accept_dict=accept_dict)
+        if "allOf" in schema:  # an inline composition: an object to the client
+            return ir.TypeRef(python="dict[str, Any]", label="object", cli="json", model=None)
         kind = schema["type"]
+        if isinstance(kind, list):  # `type: [string, integer]`: a union of scalars
+            same = {k: v for k, v in schema.items() if k not in ("type", "description", "example", "default")}
+            return self.union_of({"oneOf": [{**same, "type": k} for k in kind]}, accept_dict=accept_dict)
         if kind == "array":
             item = self.type_of(schema["items"], accept_dict=accept_dict)
             inner = f"({item.python})" if " | " in item.python else item.python
@@ -66,6 +88,16 @@ class _Builder:
         cli = {"date": "date", "date-time": "datetime"}.get(schema.get("format", ""), kind) if kind == "string" else kind
         label = kind if "format" not in schema else f"{kind} ({schema['format']})"
         return ir.TypeRef(python=python, label=label, cli=cli, model=None, enum=enum, enum_descriptions=meanings)
+
+    def union_of(self, schema: dict[str, Any], *, accept_dict: bool) -> ir.TypeRef:
+        """`A | B` for the variants of a oneOf / anyOf; a plain dict is accepted once for model variants."""
+        variants = tuple(self.type_of(v, accept_dict=False) for v in schema.get("oneOf") or schema["anyOf"])
+        pieces = list(dict.fromkeys(v.python for v in variants))
+        if accept_dict and any(v.model is not None and not v.is_array for v in variants):
+            pieces.append("dict[str, Any]")
+        cli = "json" if all(v.cli == "json" and not v.is_array for v in variants) else "union"
+        return ir.TypeRef(python=" | ".join(pieces), label=" or ".join(v.label for v in variants), cli=cli,
+                          model=None, variants=variants)
 
     # --- provider pieces -----------------------------------------------------------------------------
     def environments(self) -> tuple[ir.Environment, ...]:
@@ -239,7 +271,20 @@ class _Builder:
             errors=errors, schemas=dict(sorted(self.models.items())), methods=tuple(methods), groups=groups,
             source_file=self.source_file, spec_hash=hashlib.sha256(self.doc.text).hexdigest(),
             client_inputs=self.client_inputs(schemes, methods), base_url_env=self.names.base_url_env,
+            unions=tuple(self.named_union(n, s) for n, s in sorted(self.schemas.items()) if _is_union(s)),
         )
+
+    def named_union(self, name: str, schema: dict[str, Any]) -> ir.NamedUnion:
+        found = schema.get("discriminator") or {}
+        prop = found.get("propertyName")
+        tags: list[tuple[str, str]] = []
+        for variant in schema.get("oneOf") or schema["anyOf"]:
+            model = ref_name(variant)
+            target = self.schemas.get(model or "", {})
+            values = (target.get("properties") or {}).get(prop or "", {}).get("enum") or ()
+            tags.extend((str(v), model) for v in values if prop and model)
+        return ir.NamedUnion(name=name, description=schema.get("description", ""),
+                             type=self.type_of(schema, accept_dict=False), discriminator=prop, tags=tuple(tags))
 
     def client_inputs(self, schemes: tuple[ir.AuthScheme, ...], methods: list[ir.Method]
                       ) -> tuple[ir.Input, ...]:

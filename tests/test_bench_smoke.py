@@ -47,3 +47,11 @@ def test_noop_rerun_skips_loading_and_a_changed_spec_regenerates(tmp_path: Path)
     assert result.written and "opi/synth000/__init__.py" in result.changed
     (tmp_path / "out" / "opi" / "synth000" / "client.py").unlink()
     assert "opi/synth000/client.py" in generate([tmp_path / "specs"], tmp_path / "out").changed
+
+
+def test_union_parse_suite_measures_both_pairs() -> None:
+    from bench import unions
+
+    result = unions.run(quick=True)
+    assert set(result["ms"]) == {"union", "plain", "union_text", "text"} and all(result["ms"].values())
+    assert result["ratio"] == max(result["ratios"]) and unions.checks(result)[0]["target"] == 1.5

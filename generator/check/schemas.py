@@ -17,6 +17,7 @@ from .wording import closest, describe, properties, reserved_model
 
 REF = re.compile(r"^#/schemas/([A-Za-z][A-Za-z0-9_]*)$")
 _MODEL_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+COMBINATIONS = ("oneOf", "anyOf", "allOf")
 
 
 def walk(node: Any, path: JsonPath) -> Iterator[tuple[dict[str, Any], JsonPath]]:
@@ -29,6 +30,9 @@ def walk(node: Any, path: JsonPath) -> Iterator[tuple[dict[str, Any], JsonPath]]
             yield from walk(node[key], (*path, key))
     for name, sub in (node.get("properties") or {}).items():
         yield from walk(sub, (*path, "properties", name))
+    for key in COMBINATIONS:
+        for i, sub in enumerate(node.get(key) or ()):
+            yield from walk(sub, (*path, key, i))
 
 
 def _roots(ctx: Context) -> Iterator[tuple[Any, JsonPath]]:
@@ -44,14 +48,14 @@ def _roots(ctx: Context) -> Iterator[tuple[Any, JsonPath]]:
                 yield header.get("schema"), ("methods", i, "responses", status, "headers", h, "schema")
 
 
-def _every_node(ctx: Context) -> Iterator[tuple[dict[str, Any], JsonPath]]:
+def every_node(ctx: Context) -> Iterator[tuple[dict[str, Any], JsonPath]]:
     for root, root_path in _roots(ctx):
         yield from walk(root, root_path)
 
 
 @rule("schemas", Phase.STRUCTURE)
 def refs_and_patterns(ctx: Context, _: Node) -> None:
-    for node, path in _every_node(ctx):
+    for node, path in every_node(ctx):
         ref = node.get("$ref")
         if ref is not None:
             match = REF.match(ref)
@@ -68,36 +72,69 @@ def refs_and_patterns(ctx: Context, _: Node) -> None:
                 ctx.add((*path, "pattern"), f"invalid regular expression: {exc}")
 
 
-@rule("schemas", Phase.STRUCTURE)
-def cycles(ctx: Context, _: Node) -> None:
-    edges: dict[str, set[str]] = {}
-    for name, schema in ctx.schemas.items():
-        refs: set[str] = set()
-        for node, _path in walk(schema, ()):
-            match = REF.match(str(node.get("$ref", "")))
-            if match and match.group(1) in ctx.schemas:
-                refs.add(match.group(1))
-        edges[name] = refs
+def _edges(node: Any, hard: bool, needed: bool, out: dict[str, tuple[bool, bool]]) -> None:
+    """The schemas `node` refers to, each with (hard, needed): reached through properties and allOf only
+    (hard), and present in every value (needed: required properties, non-empty lists, allOf parts)."""
+    if not isinstance(node, dict):
+        return
+    match = REF.match(str(node.get("$ref", "")))
+    if match:
+        was_hard, was_needed = out.get(match.group(1), (False, False))
+        out[match.group(1)] = (was_hard or hard, was_needed or needed)
+    required = set(node.get("required") or ())
+    for name, sub in (node.get("properties") or {}).items():
+        _edges(sub, hard, needed and name in required, out)
+    items = node.get("items")
+    _edges(items, False, needed and int(node.get("minItems", 0) or 0) > 0, out)
+    _edges(node.get("additionalProperties"), False, False, out)
+    for part in node.get("allOf") or ():
+        _edges(part, hard, needed, out)
+    for key in ("oneOf", "anyOf"):
+        for variant in node.get(key) or ():
+            _edges(variant, False, False, out)
+
+
+def _loops(ctx: Context, edges: dict[str, set[str]]) -> Iterator[list[str]]:
+    """Each loop of the reference graph once, starting at its first schema in the file."""
     order = list(ctx.schemas)
     reported: set[frozenset[str]] = set()
 
-    def visit(name: str, trail: list[str]) -> None:
+    def visit(name: str, trail: list[str]) -> Iterator[list[str]]:
         if name in trail:
             cycle = trail[trail.index(name) :]
             members = frozenset(cycle)
             if members not in reported:
                 reported.add(members)
-                # Told once per loop, at the loop's first schema in the file.
                 start = min(cycle, key=order.index)
                 at = cycle.index(start)
-                loop = [*cycle[at:], *cycle[:at], start]
-                ctx.add(("schemas", start), f"circular reference: {' -> '.join(loop)}", key=True)
+                yield [*cycle[at:], *cycle[:at], start]
             return
         for nxt in sorted(edges.get(name, ())):
-            visit(nxt, [*trail, name])
+            yield from visit(nxt, [*trail, name])
 
     for name in order:
-        visit(name, [])
+        yield from visit(name, [])
+
+
+@rule("schemas", Phase.STRUCTURE)
+def cycles(ctx: Context, _: Node) -> None:
+    """A model may hold itself only through a list, a map or a union (a tree), and only if some value ends
+    the recursion: a loop of plain object references, or of references every value must hold, is an error."""
+    refs: dict[str, dict[str, tuple[bool, bool]]] = {}
+    for name, schema in ctx.schemas.items():
+        found: dict[str, tuple[bool, bool]] = {}
+        _edges(schema, True, True, found)
+        refs[name] = {target: flags for target, flags in found.items() if target in ctx.schemas}
+    hard = {name: {t for t, (h, _n) in out.items() if h} for name, out in refs.items()}
+    needed = {name: {t for t, (_h, n) in out.items() if n} for name, out in refs.items()}
+    told: set[frozenset[str]] = set()
+    for loop in _loops(ctx, hard):
+        told.add(frozenset(loop))
+        ctx.add(("schemas", loop[0]), f"circular reference: {' -> '.join(loop)}", key=True)
+    for loop in _loops(ctx, needed):
+        if frozenset(loop) not in told:
+            ctx.add(("schemas", loop[0]), f"recursion without an exit: {' -> '.join(loop)} (every value "
+                    "holds another; make a reference optional or let its list be empty)", key=True)
 
 
 @rule("schemas")
@@ -111,14 +148,14 @@ def schema_names(ctx: Context, _: Node) -> None:
 
 @rule("schemas")
 def schema_nodes(ctx: Context, _: Node) -> None:
-    for node, path in _every_node(ctx):
+    for node, path in every_node(ctx):
         if "$ref" in node:
             extra = sorted(set(node) - {"$ref", "description", "example"})
             if extra:
                 ctx.add(path, f"$ref cannot be combined with {', '.join(extra)}")
             continue
         kind = node.get("type")
-        if kind is None:
+        if kind is None and not any(key in node for key in COMBINATIONS):
             ctx.add(path, "schema needs 'type' or '$ref'")
             continue
         if kind == "array" and "items" not in node:
@@ -189,4 +226,7 @@ def is_object(ctx: Context, schema: Any, seen: frozenset[str] = frozenset()) -> 
         if not match or match.group(1) not in ctx.schemas or match.group(1) in seen:
             return None
         return is_object(ctx, ctx.schemas[match.group(1)], seen | {match.group(1)})
+    if "allOf" in schema and "type" not in schema:
+        parts = [is_object(ctx, part, seen) for part in schema["allOf"]]
+        return None if None in parts else all(parts)
     return bool(schema.get("type") == "object")

@@ -27,7 +27,12 @@ def resolve(schema: JsonSchema, defs: dict[str, JsonSchema]) -> JsonSchema:
 
 
 def types_of(schema: JsonSchema, defs: dict[str, JsonSchema]) -> list[str]:
-    kind = resolve(schema, defs).get("type")
+    schema = resolve(schema, defs)
+    variants = schema.get("oneOf") or schema.get("anyOf")
+    if isinstance(variants, list):  # a union: every variant's type, the most specific read first
+        found = {k for v in variants for k in types_of(v, defs)}
+        return sorted(found, key=["integer", "number", "boolean", "null", "object", "array", "string"].index)
+    kind = schema.get("type")
     if isinstance(kind, list):
         return [str(k) for k in kind]
     return [kind] if isinstance(kind, str) else []
@@ -36,7 +41,10 @@ def types_of(schema: JsonSchema, defs: dict[str, JsonSchema]) -> list[str]:
 def scalar(text: str, schema: JsonSchema, defs: dict[str, JsonSchema]) -> tuple[Any, bool]:
     """(value, ok): the text as the schema's scalar type; ok is False when it cannot be read so."""
     kinds = types_of(schema, defs)
-    if not kinds or "string" in kinds:
+    resolved = resolve(schema, defs)
+    union = "oneOf" in resolved or "anyOf" in resolved or isinstance(resolved.get("type"), list)
+    # ... a string variant is tried last
+    if not kinds or ("string" in kinds and not union):
         return text, True
     if "integer" in kinds and _INTEGER.fullmatch(text):
         return int(text), True
@@ -52,8 +60,8 @@ def scalar(text: str, schema: JsonSchema, defs: dict[str, JsonSchema]) -> tuple[
         try:
             return json.loads(text), True
         except ValueError:
-            return text, False
-    return text, False
+            return text, "string" in kinds
+    return text, "string" in kinds
 
 
 def from_wire(values: list[str], schema: JsonSchema, defs: dict[str, JsonSchema]) -> Any:

@@ -38,7 +38,7 @@ def _imported_models(provider: Provider) -> list[str]:
     names = {provider.errors.model}
     for m in provider.methods:
         names.update(n for n in (m.success.model, m.body_model, m.params_model) if n)
-        names.update(p.type.model for p in m.parameters if p.type.model)
+        names.update(*(p.type.models() for p in m.parameters))
     return sorted(names)
 
 

@@ -16,11 +16,13 @@ from .docs_types import (
     CROSS,
     constraints_md,
     field_rows,
+    merged,
     model_link,
     refs,
     schema_type_md,
     value_text,
 )
+from .docs_unions import parts_line, variant_lines
 from .env import render as render_template
 from .mdx import code, link, md, md_cell, tidy
 
@@ -73,13 +75,18 @@ def model_page(provider: Provider, name: str, position: int, where: Layout) -> M
             ("keywords", [provider.title, provider.alias, name]),
         ]
     )
+    parts = parts_line(schema)
+    schema = merged(schema, provider.schemas)
+    members = variant_lines(provider, name)
     is_object = schema.get("type") == "object" or "properties" in schema
     return ModelPage(
+        variants=members,
+        parts=parts,
         front_matter=meta,
         name=name,
         description=description,
         fields=tuple(field_rows(schema, "", provider.schemas)) if is_object else (),
-        kind=None if is_object else schema_type_md(schema, ""),
+        kind=None if is_object or members else schema_type_md(schema, ""),
         constraints=constraints_md(schema),
         values=() if is_object else _values(schema),
         used_in=tuple(_users(provider, name, where, page)),

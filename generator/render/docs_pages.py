@@ -61,6 +61,8 @@ class ModelPage:
     constraints: str
     values: tuple[str, ...]  # allowed values of a model that is not an object, with their meanings
     used_in: tuple[str, ...]
+    variants: tuple[str, ...] = ()  # a union model's members, each with the discriminator value selecting it
+    parts: str = ""  # an allOf model: the models whose fields it includes
 
 
 @dataclass(frozen=True)

@@ -57,12 +57,16 @@ def enum_md(values: tuple[Any, ...] | list[Any], meanings: tuple[str, ...] | lis
 
 def _non_null(schema: JsonSchema) -> tuple[JsonSchema, bool]:
     """The schema without its 'or null' part, and whether null was allowed."""
-    options = schema.get("anyOf")
-    if isinstance(options, list):
+    for union in ("anyOf", "oneOf"):
+        options = schema.get(union)
+        if not isinstance(options, list):
+            continue
         rest = [o for o in options if o.get("type") != "null"]
         if len(rest) == 1 and len(rest) < len(options):
-            merged = {k: v for k, v in schema.items() if k != "anyOf"}
+            merged = {k: v for k, v in schema.items() if k != union}
             return {**rest[0], **merged}, True
+        if len(rest) < len(options):  # a nullable union keeps its other variants
+            return {**schema, union: rest}, True
     kind = schema.get("type")
     if isinstance(kind, list) and "null" in kind:
         others = [k for k in kind if k != "null"]
@@ -81,6 +85,9 @@ def schema_type_md(schema: JsonSchema, models: str) -> str:
     name = ref_name(schema)
     if name is not None:
         return model_link(name, models)
+    options = schema.get("oneOf") or schema.get("anyOf")
+    if isinstance(options, list):  # a union: `A or B`
+        return " or ".join(schema_type_md(o, models) for o in options if o.get("type") != "null")
     kind = schema.get("type")
     if kind == "array":
         items = schema.get("items")
@@ -137,7 +144,7 @@ def field_rows(
 
     A field that only refers to a model takes that model's description.
     """
-    schema, _ = _non_null(schema)
+    schema = merged(_non_null(schema)[0], schemas)
     required = set(schema.get("required", ()))
     rows: list[FieldRow] = []
     for name, prop in (schema.get("properties") or {}).items():
@@ -176,3 +183,19 @@ def refs(schema: Any) -> set[str]:
         for value in schema:
             found |= refs(value)
     return found
+
+
+def merged(schema: JsonSchema, schemas: dict[str, JsonSchema]) -> JsonSchema:
+    """An `allOf` as one object schema: the parts' properties and required names together, in order."""
+    parts = schema.get("allOf")
+    if not isinstance(parts, list):
+        return schema
+    props: dict[str, Any] = {}
+    required: list[str] = []
+    for part in parts:
+        ref = part.get("$ref")
+        target = merged(schemas.get(ref.rsplit("/", 1)[-1], {}) if isinstance(ref, str) else part, schemas)
+        props.update(target.get("properties") or {})
+        required += [r for r in target.get("required") or () if r not in required]
+    out = {k: v for k, v in schema.items() if k != "allOf"}
+    return {**out, "type": "object", "properties": props, "required": required}

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..ir import Provider
 from .env import doc_lines, escape_unprintable
+from .models_inline import inline_root_models
 
 # Public members of the runtime's model base class (opi._runtime.model.ApiModel): a spec property of that
 # name gets a trailing underscore in Python (its wire name stays), as pydantic's own names already do.
@@ -39,6 +40,7 @@ def render_models(provider: Provider, header: str) -> str:
             field_constraints=True,
             use_standard_collections=True,
             use_union_operator=True,
+            collapse_root_models=True,
             use_schema_description=True,
             use_field_description=True,
             field_extra_keys={"x-secret"},
@@ -53,10 +55,40 @@ def render_models(provider: Provider, header: str) -> str:
     if not isinstance(code, str):
         raise TypeError("datamodel-code-generator returned no text")
     code = escape_unprintable(code)
-    renamed = sorted(n for n in provider.schemas if not re.search(rf"^class {n}\(", code, re.MULTILINE))
+    classes = [n for n, s in provider.schemas.items() if s.get("type") == "object" or "allOf" in s]
+    renamed = sorted(n for n in classes if not re.search(rf"^class {n}\(", code, re.MULTILINE))
     if renamed:  # the client and docs name these classes; the checker's reserved names should prevent this
         raise ValueError(f"{provider.source_file}: no model class named {', '.join(renamed)} was generated")
-    return _ROOT_MODEL.sub("\n", code)
+    # A union that holds itself names itself in quotes inside `Union[...]`, which `X | Y` cannot spell.
+    code = _SELF_UNION.sub(r"\1  # noqa: UP007", code)
+    code = inline_root_models(_ROOT_MODEL.sub("\n", code), provider.schemas)
+    return _with_aliases(code, provider)
+
+
+_SELF_UNION = re.compile(r"^(class \w+\(RootModel\[Union\[.*\]\]\):)$", re.MULTILINE)
+_PLAIN = re.compile(r"^(?:[A-Z][A-Za-z0-9]*|str|int|float|bool)$")
+
+
+def _with_aliases(code: str, provider: Provider) -> str:
+    """A named union that the fields using it inline has no class of its own, so it gets a type alias,
+    `Block: TypeAlias = Annotated[Text | Image, Field(discriminator="type")]`, when its variants are models or
+    plain scalars. A union that nothing uses, or that holds itself, stays a RootModel class."""
+    lines = []
+    for union in provider.unions:
+        pieces = [v.python for v in union.type.variants]
+        kept = re.search(rf"^class {union.name}\(", code, re.MULTILINE)  # not inlined anywhere: a RootModel
+        if kept or not all(_PLAIN.match(p) for p in pieces):
+            continue
+        annotation = " | ".join(pieces)
+        if union.discriminator is not None:
+            annotation = f"Annotated[{annotation}, Field(discriminator={union.discriminator!r})]"
+        lines.append(f"{union.name}: TypeAlias = {annotation}")
+        lines.extend(['"""', *doc_lines(union.description or union.name).splitlines(), '"""', ""])
+    if not lines:
+        return code
+    imports = "from typing import Annotated, TypeAlias\n\nfrom pydantic import Field\n"
+    code = code.replace("from __future__ import annotations\n", "from __future__ import annotations\n\n" + imports, 1)
+    return code.rstrip("\n") + "\n\n" + "\n".join(lines)
 
 
 def _for_models(node: Any) -> Any:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .cli_table import Option, value_text
+from .cli_unions import UNION, union_value
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -111,6 +112,8 @@ _SCALARS = {"integer": _integer, "number": _number, "boolean": _boolean, "date":
 def _scalar(option: Option, text: str) -> Any:
     if option.kind == "string":
         return text
+    if option.kind == UNION:
+        return union_value(text)
     if option.kind == "json":
         value = _json(option, text, "a JSON object")
         if not isinstance(value, dict):

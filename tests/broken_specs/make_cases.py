@@ -66,6 +66,31 @@ GET_REFUND_PARAMS = """        example: rf_1
 CREATE_REFUND_PARAMS = """        example: duplicate
     responses:"""
 
+_REFUND_END = "        x-enum-descriptions: [Being processed., Money sent back.]\n"
+_TAGGED = """  Done:
+    type: object
+    description: A finished refund.
+    required: [status]
+    properties:
+      status: {type: string, enum: [done], description: Always done.}
+  Pending:
+    type: object
+    description: A refund in progress.
+    required: [status]
+    properties:
+      status: {type: string, enum: [pending], description: Always pending.}
+  AnyRefund:
+    description: A refund in either state.
+    oneOf:
+      - {$ref: '#/schemas/Done'}
+      - {$ref: '#/schemas/Pending'}
+    discriminator:
+      propertyName: status
+      mapping:
+        done: '#/schemas/Done'
+        pending: '#/schemas/Pending'
+"""
+
 CASES: list[Case] = [
     # --- YAML itself -------------------------------------------------------------------------------------
     case("yaml-unclosed-flow", sub("require: [[oauth]]", "require: [[oauth]")),
@@ -357,6 +382,47 @@ headers:
 headers:
   X Client: {value: shop, description: Who calls.}
 """)),
+    # --- unions, compositions and recursion ---------------------------------------------------------------
+    case("union-ambiguous", after(_REFUND_END, """  Either:
+    description: A token or a refund.
+    oneOf:
+      - {$ref: '#/schemas/Token'}
+      - {$ref: '#/schemas/Refund'}
+""")),
+    case("discriminator-value-mismatch", after(_REFUND_END, _TAGGED.replace("done: '#/schemas/Done'", "done: '#/schemas/Pending'"))),
+    case("discriminator-variant-untagged", after(_REFUND_END, _TAGGED.replace(
+        "properties:\n      status: {type: string, enum: [pending]", "properties:\n      status: {type: string"))),
+    case("allof-contradiction", after(_REFUND_END, """  Both:
+    description: A token with a numeric token.
+    allOf:
+      - {$ref: '#/schemas/Token'}
+      - type: object
+        description: The token as a number.
+        properties:
+          access_token: {type: integer, description: The token.}
+""")),
+    case("recursion-without-exit", after(_REFUND_END, """  Node:
+    type: object
+    description: A node that always has children.
+    required: [name, children]
+    properties:
+      name: {type: string, description: Its name.}
+      children: {type: array, minItems: 1, description: Its children., items: {$ref: '#/schemas/Node'}}
+""")),
+    case("union-example-mismatch", sub("        schema: {type: string}\n        example: R-1\n", """        schema:
+          oneOf:
+            - {type: integer, minimum: 1}
+            - {type: string, enum: [R-1, R-2]}
+        example: R-3
+""")),
+    case("union-holds-itself", after(_REFUND_END, """  Loop:
+    description: A union that is one of its own variants.
+    anyOf:
+      - {$ref: '#/schemas/Loop'}
+      - {type: string}
+""")),
+    case("type-list-ambiguous", sub("      expires_in: {type: integer, description: Lifetime in seconds.}\n",
+                                    "      expires_in: {type: [integer, number], description: Lifetime in seconds.}\n")),
 ]
 
 

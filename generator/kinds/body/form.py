@@ -21,7 +21,7 @@ class FormBody(BodyKind):
     def check(self, report: Reporter, method: Mapping[str, Any], at: JsonPath) -> None:
         for j, p in enumerate(method.get("parameters") or []):
             kind = p["schema"].get("type")
-            if p["in"] == "body" and kind in _WORDS:
+            if p["in"] == "body" and isinstance(kind, str) and kind in _WORDS:
                 report.add((*at, "parameters", j, "schema"), f"form bodies hold scalar fields only, not {_WORDS[kind]}")
 
     def parse(self, body: bytes, content_type: str) -> dict[str, Any] | str:

@@ -6,6 +6,7 @@ import pydantic
 
 from ..errors import ResponseValidationError
 from ..response import RawResponse, media_type
+from ..union_errors import variants_tried
 
 
 def _is_json(media: str) -> bool:
@@ -31,7 +32,7 @@ def decode(operation: str, raw: RawResponse, model: type[pydantic.BaseModel]) ->
         )
         raise ResponseValidationError(
             f"{operation}: HTTP {raw.status_code} succeeded but the answer does not match the spec "
-            f"({where}); the raw answer is in .raw",
+            f"({where}{variants_tried(model, exc)}); the raw answer is in .raw",
             operation=operation,
             raw=raw,
         ) from None
