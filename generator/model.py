@@ -9,6 +9,7 @@ from . import ir
 from .jsonschema_form import to_json_schema
 from .kinds import AUTH, BODIES, DEFAULT_ANSWER
 from .load import Document
+from .model_webhooks import webhooks_of
 from .names import slug, snake
 from .naming import ERROR_MODEL, MethodName, ParamName, SpecNames
 
@@ -239,6 +240,7 @@ class _Builder:
             errors=errors, schemas=dict(sorted(self.models.items())), methods=tuple(methods), groups=groups,
             source_file=self.source_file, spec_hash=hashlib.sha256(self.doc.text).hexdigest(),
             client_inputs=self.client_inputs(schemes, methods), base_url_env=self.names.base_url_env,
+            webhooks=webhooks_of(self.data),
         )
 
     def client_inputs(self, schemes: tuple[ir.AuthScheme, ...], methods: list[ir.Method]

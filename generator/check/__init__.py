@@ -23,6 +23,7 @@ from . import (  # noqa: F401
     responses,
     schemas,
     spec_format,
+    webhooks,
 )
 from .core import Context, walk
 
