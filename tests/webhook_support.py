@@ -71,3 +71,43 @@ def providers(work: Path) -> dict[str, Any]:
     from generator.specs import load_providers
 
     return {p.alias: p for p in load_providers(write_specs(work / "specs"))}
+
+
+@contextmanager
+def serve_asgi(app: Any) -> Iterator[str]:
+    """`app` under uvicorn on 127.0.0.1 (any free port) in a background thread; yields its URL."""
+    import asyncio
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(app, lifespan="off", log_config=None, access_log=False, log_level="critical")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.started, "the receiver did not start"
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/hooks"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+        sock.close()
+
+
+def wait_for(condition: Any, timeout: float = 10.0) -> bool:
+    """Poll `condition()` until it is true or `timeout` seconds pass (bounded)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return bool(condition())

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 class WebhookKind:
     name: str
     needs_secret: bool = True  # the receiver needs a shared secret (all but ip_ranges)
+    mock_secret: str = "opigen-mock-webhook-secret"  # what the contract server signs with unless told
 
     def check(self, report: Reporter, signature: Mapping[str, Any], at: JsonPath) -> None:
         """Spec rules that hold for this scheme only; `at` is the signature's path."""

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class StandardWebhooks(WebhookKind):
     name = "standard_webhooks"
+    mock_secret = "whsec_" + base64.b64encode(b"opigen-mock-webhook-secret").decode("ascii")
 
     def wording(self, signature: WebhookSignature) -> str:
         return (
