@@ -44,6 +44,6 @@ def render_webhooks_module(provider: Provider) -> dict[str, str]:
         events=events,
         max_bytes=hooks.max_bytes,
         needs_secret=WEBHOOKS[hooks.signature.scheme].needs_secret,
-        wording=WEBHOOKS[hooks.signature.scheme].wording(hooks.signature),
+        wording=WEBHOOKS[hooks.signature.scheme].wording(hooks.signature, lambda text: f"`{text}`"),
     )
     return {f"opi/{provider.alias}/webhooks.py": text}

@@ -4,7 +4,7 @@ how the contract server signs a delivery as the provider would. The runtime side
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...problems import JsonPath, Reporter
@@ -21,8 +21,9 @@ class WebhookKind:
     def check(self, report: Reporter, signature: Mapping[str, Any], at: JsonPath) -> None:
         """Spec rules that hold for this scheme only; `at` is the signature's path."""
 
-    def wording(self, signature: WebhookSignature) -> str:
-        """Docs: how a delivery is signed, one or two sentences of Markdown."""
+    def wording(self, signature: WebhookSignature, code: Callable[[str], str]) -> str:
+        """Docs: how a delivery is signed, one or two sentences of Markdown; `code` makes a spec value an
+        inline code span."""
         raise NotImplementedError
 
     def sign(self, signature: WebhookSignature, body: bytes, secret: bytes, now: int, ident: str) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac as hmac_lib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...http_syntax import check_name, check_prefix
@@ -32,18 +32,18 @@ class Hmac(WebhookKind):
         if "timestamp_header" in signature:
             check_name(report, signature["timestamp_header"], (*at, "timestamp_header"), key=False)
 
-    def wording(self, signature: WebhookSignature) -> str:
+    def wording(self, signature: WebhookSignature, code: Callable[[str], str]) -> str:
         algorithm = {"sha256": "HMAC-SHA256", "sha1": "HMAC-SHA1"}[signature.algorithm]
         encoding = {"hex": "hex", "base64": "Base64"}[signature.encoding]
-        prefix = f" after the prefix `{signature.prefix}`" if signature.prefix else ""
+        prefix = f" after the prefix {code(signature.prefix)}" if signature.prefix else ""
         if signature.signed == "timestamp.body":
             return (
-                f"The `{signature.header}` header carries an {algorithm} ({encoding}{prefix}) of "
-                f"`<timestamp>.<raw body>` keyed with your webhook secret; `{signature.timestamp_header}` "
+                f"The {code(signature.header)} header carries an {algorithm} ({encoding}{prefix}) of "
+                f"`<timestamp>.<raw body>` keyed with your webhook secret; {code(signature.timestamp_header)} "
                 f"carries the Unix timestamp, which must be within {signature.tolerance} seconds of now."
             )
         return (
-            f"The `{signature.header}` header carries an {algorithm} ({encoding}{prefix}) of the raw body, "
+            f"The {code(signature.header)} header carries an {algorithm} ({encoding}{prefix}) of the raw body, "
             "keyed with your webhook secret. Nothing dates a delivery, so repeats are refused by remembering "
             "the deliveries already received."
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...problems import JsonPath, Reporter
@@ -25,8 +25,8 @@ class IpRanges(WebhookKind):
             except ValueError as exc:
                 report.add((*at, "ranges", i), f"not an address range: {exc}")
 
-    def wording(self, signature: WebhookSignature) -> str:
-        ranges = ", ".join(f"`{r}`" for r in signature.ranges)
+    def wording(self, signature: WebhookSignature, code: Callable[[str], str]) -> str:
+        ranges = ", ".join(code(r) for r in signature.ranges)
         return (
             "The provider signs nothing; a delivery is trusted only when it comes from one of its address "
             f"ranges: {ranges}. Behind a proxy, pass the original sender's address as `source`."

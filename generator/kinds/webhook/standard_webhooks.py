@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .base import WebhookKind
@@ -18,7 +19,7 @@ class StandardWebhooks(WebhookKind):
     name = "standard_webhooks"
     mock_secret = "whsec_" + base64.b64encode(b"opigen-mock-webhook-secret").decode("ascii")
 
-    def wording(self, signature: WebhookSignature) -> str:
+    def wording(self, signature: WebhookSignature, code: Callable[[str], str]) -> str:
         return (
             "Deliveries follow the [Standard Webhooks](https://www.standardwebhooks.com/) specification: "
             "`webhook-signature` carries `v1,<Base64 HMAC-SHA256 of webhook-id.webhook-timestamp.body>` keyed "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...http_syntax import check_name
@@ -19,9 +19,9 @@ class TokenHeader(WebhookKind):
     def check(self, report: Reporter, signature: Mapping[str, Any], at: JsonPath) -> None:
         check_name(report, signature["header"], (*at, "header"), key=False)
 
-    def wording(self, signature: WebhookSignature) -> str:
+    def wording(self, signature: WebhookSignature, code: Callable[[str], str]) -> str:
         return (
-            f"The `{signature.header}` header carries the secret token you chose when you registered the "
+            f"The {code(signature.header)} header carries the secret token you chose when you registered the "
             "webhook; it is compared in constant time. The body is not signed, so repeats are refused by "
             "remembering the deliveries already received."
         )
