@@ -1,6 +1,7 @@
 """`python -m bench [--quick] [suite ...]`: run the benchmarks, print the tables, write bench/out/report.md
 and bench/out/report.json. Suites: generation (full run vs openapi-python-client, scale, no-op), client
-(per-call overhead vs raw httpx), cli (CLI start-up), import (import time), load (async load run).
+(per-call overhead vs raw httpx), cli (CLI start-up), import (import time), load (async load run),
+webhooks (verifying and parsing a delivery vs hand-written hmac + json.loads).
 The first run creates bench/.venv with the pinned openapi-python-client (never in the project's venv)."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import cli_startup, client_overhead, generation, import_time, load
+from . import cli_startup, client_overhead, generation, import_time, load, webhooks
 from .report import summary_table
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -38,6 +39,12 @@ SUITES: dict[str, Suite] = {
     "cli": ("CLI start-up: help vs importing httpx", cli_startup.run, cli_startup.table, cli_startup.checks),
     "import": ("Import time", import_time.run, import_time.table, import_time.checks),
     "load": ("Load run: generated async client on the contract server", load.run, load.table, load.checks),
+    "webhooks": (
+        "Webhooks: verify + typed parse vs hand-written HMAC check + json.loads",
+        webhooks.run,
+        webhooks.table,
+        webhooks.checks,
+    ),
 }
 
 

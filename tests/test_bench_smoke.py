@@ -47,3 +47,13 @@ def test_noop_rerun_skips_loading_and_a_changed_spec_regenerates(tmp_path: Path)
     assert result.written and "opi/synth000/__init__.py" in result.changed
     (tmp_path / "out" / "opi" / "synth000" / "client.py").unlink()
     assert "opi/synth000/client.py" in generate([tmp_path / "specs"], tmp_path / "out").changed
+
+
+def test_webhooks_bench_measures_both_receivers_on_one_delivery() -> None:
+    from bench import webhooks
+
+    result = webhooks.run(quick=True)
+    assert result["hand_us"] > 0 and result["generated_us"] > 0 and result["body_bytes"] > 50
+    assert abs(result["ratio"] - result["generated_us"] / result["hand_us"]) < 0.01
+    (row,) = webhooks.checks(result)
+    assert row["target"] == 1.5 and row["pass"] == (row["ratio"] <= 1.5)

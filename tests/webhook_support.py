@@ -60,11 +60,21 @@ def generated(work: Path) -> Iterator[dict[str, ModuleType]]:
 
     specs = write_specs(work / "specs")
     generate(specs, work / "out")
+    forget_packages()
     opi.__path__.append(str(work / "out" / "opi"))  # the shared runtime stays the one under test
     try:
         yield {alias: importlib.import_module(f"opi.{alias}.webhooks") for alias in VARIANTS}
     finally:
         opi.__path__.remove(str(work / "out" / "opi"))
+        forget_packages()
+
+
+def forget_packages() -> None:
+    """Drop the test providers' modules, so the next `generated` imports its own copies."""
+    import sys
+
+    for name in [n for n in sys.modules if n.split(".")[:2][-1] in VARIANTS and n.startswith("opi.")]:
+        del sys.modules[name]
 
 
 def providers(work: Path) -> dict[str, Any]:

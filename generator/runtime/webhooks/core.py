@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 Headers: TypeAlias = Mapping[str, str] | Iterable[tuple[str, str]]
 """A delivery's headers: a mapping (dict, httpx or Starlette headers) or (name, value) pairs."""
@@ -57,9 +57,9 @@ class Signature:
     ranges: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """One delivery as received: raw body, headers by lower-case name, the secret, the sender's address."""
+class Delivery(NamedTuple):
+    """One delivery as received: raw body, headers, the secret, the sender's address.
+    (A named tuple, as it is made once per delivery on the hot path.)"""
 
     body: bytes
     headers: Mapping[str, str]
@@ -68,28 +68,39 @@ class Delivery:
     now: float
 
     def header(self, name: str) -> str:
-        value = self.headers.get(name.lower())
+        """A header's value, whatever the case of its name (the mapping may be a plain dict as given)."""
+        headers = self.headers
+        lower = name.lower()
+        value = headers.get(lower)
+        if value is None:
+            value = headers.get(name)
+            if value is None:  # bounded: the mapping holds at most MAX_HEADERS entries
+                value = next((v for k, v in headers.items() if k.lower() == lower), None)
         if value is None:
             raise WebhookVerificationError("missing_header", f"the {name} header is missing")
+        if len(value) > MAX_HEADER_VALUE:
+            raise WebhookVerificationError("too_large", f"the {name} header is too long")
         return value
 
 
-@dataclass(frozen=True)
-class Verified:
+class Verified(NamedTuple):
     """An authentic delivery: the key that identifies it and until when a repeat of it is a replay."""
 
     key: str
     expires: float
 
 
-def lower_headers(headers: Headers) -> dict[str, str]:
-    """Headers by lower-case name, refusing more or longer ones than any real delivery carries."""
-    pairs = headers.items() if isinstance(headers, Mapping) else headers
-    out: dict[str, str] = {}
-    for count, (name, value) in enumerate(pairs):
-        if count >= MAX_HEADERS or len(value) > MAX_HEADER_VALUE:
-            raise WebhookVerificationError("too_large", "too many or too long headers")
-        out[name.lower()] = value
+def header_map(headers: Headers) -> Mapping[str, str]:
+    """The headers as a mapping (pairs become a dict by lower-case name; a mapping is used as it is, and
+    `Delivery.header` finds a name whatever its case), refusing more than any real delivery carries. A
+    header that is read is also checked for its length, in `Delivery.header`."""
+    # `type(...) is dict` first: an ABC isinstance check costs more than the rest of this function.
+    if type(headers) is dict or isinstance(headers, Mapping):
+        out: Mapping[str, str] = headers
+    else:
+        out = {name.lower(): value for name, value in headers}
+    if len(out) > MAX_HEADERS:
+        raise WebhookVerificationError("too_large", "too many headers")
     return out
 
 

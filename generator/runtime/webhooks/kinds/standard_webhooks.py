@@ -25,7 +25,7 @@ def verify(signature: Signature, delivery: Delivery) -> Verified:
         webhook = Webhook(secret)
     except Exception as exc:  # the library refuses a secret that is not Base64, or an empty one
         raise WebhookVerificationError("no_secret", f"not a Standard Webhooks secret: {exc}") from None
-    headers = {k: delivery.headers[k] for k in ("webhook-id", "webhook-timestamp", "webhook-signature")}
+    headers = {k: delivery.header(k) for k in ("webhook-id", "webhook-timestamp", "webhook-signature")}
     try:
         webhook.verify(delivery.body, headers, json_parse=False)
     except LibraryError as exc:
