@@ -111,6 +111,8 @@ def _listen(module: ModuleType, args: argparse.Namespace, secret: str) -> int:
     count = [0]
 
     class Handler(BaseHTTPRequestHandler):
+        timeout = 10  # seconds a connection may stay silent (a slow sender cannot hold a thread forever)
+
         def do_POST(self) -> None:
             length = self.headers.get("Content-Length")
             if length is None or not length.isdigit():
