@@ -218,6 +218,42 @@ class Method:
 
 
 @dataclass(frozen=True)
+class WebhookSignature:
+    """How the provider signs its webhook deliveries (`webhooks.signature`; `scheme` is a key of
+    `kinds.WEBHOOKS`). Fields a scheme does not use keep their defaults."""
+
+    scheme: str
+    header: str = ""
+    algorithm: str = "sha256"
+    encoding: str = "hex"
+    signed: str = "body"
+    prefix: str = ""
+    timestamp_header: str = ""
+    tolerance: int = 300
+    ranges: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    name: str  # as the payload names it, e.g. "refund.succeeded"
+    slug: str  # docs page
+    description: str
+    model: str  # the payload's model class
+    schema: JsonSchema
+    example: Any
+    after: tuple[str, ...]  # methods after whose success the contract server sends it
+
+
+@dataclass(frozen=True)
+class Webhooks:
+    description: str
+    type_field: tuple[str, ...]  # where the payload names its event
+    max_bytes: int
+    signature: WebhookSignature
+    events: tuple[WebhookEvent, ...]
+
+
+@dataclass(frozen=True)
 class Group:
     name: str
     slug: str
@@ -250,6 +286,7 @@ class Provider:
     client_inputs: tuple[Input, ...]
     base_url_env: str  # environment variable that overrides the base URL (CLI)
     unions: tuple[NamedUnion, ...] = ()  # the named schemas that are a oneOf / anyOf
+    webhooks: Webhooks | None = None  # the events the provider sends, if the spec declares them
 
     @property
     def default_environment(self) -> Environment:

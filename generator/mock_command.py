@@ -10,7 +10,7 @@ import socket
 import sys
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .problems import SpecError
 
@@ -36,6 +36,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                       help="lifetime of issued OAuth tokens in seconds (default: the spec's example)")
     mock.add_argument("--credential", action="append", default=[], metavar="NAME=VALUE",
                       help="accept only this value for a credential input (repeatable)")
+    mock.add_argument("--webhook-url", default=None, metavar="URL",
+                      help="after a write, send the spec's webhook events there, signed as the provider "
+                           "signs, retried with backoff while the receiver fails")
+    mock.add_argument("--webhook-secret-env", default=None, metavar="NAME",
+                      help="environment variable holding the webhook secret to sign with (default: a fixed "
+                           "test secret, printed at start)")
     mock.set_defaults(func=run)
 
 
@@ -97,6 +103,18 @@ def _ignore(signum: int, frame: FrameType | None) -> None:
     """The Python-level handler of stop signals: the wakeup fd already told the main loop."""
 
 
+def _webhook_options(args: argparse.Namespace, provider: Provider) -> dict[str, Any]:
+    """MockServer's webhook keywords for `provider`; none when no URL was given or it sends no webhooks."""
+    import os
+
+    if args.webhook_url is None or provider.webhooks is None:
+        return {}
+    options: dict[str, Any] = {"webhook_url": args.webhook_url}
+    if args.webhook_secret_env:
+        options["webhook_secret"] = os.environ.get(args.webhook_secret_env, "")
+    return options
+
+
 def run(args: argparse.Namespace) -> int:
     from .mock.server import MockServer
 
@@ -121,10 +139,13 @@ def run(args: argparse.Namespace) -> int:
         try:
             for i, provider in enumerate(providers):
                 port = args.port + i if args.port else 0
+                hooks = _webhook_options(args, provider)
                 server = MockServer(provider, token_ttl=args.token_ttl, credentials=credentials,
-                                    host=args.host, port=port).launch()
+                                    host=args.host, port=port, **hooks).launch()
                 servers.append(server)
                 print(f"{provider.alias} {server.url}", flush=True)
+                if hooks:
+                    print(f"{provider.alias} webhooks -> {hooks['webhook_url']}", file=sys.stderr, flush=True)
             print("Serving; press Ctrl-C to stop.", file=sys.stderr, flush=True)
             stop.wait()
         except OSError as exc:

@@ -9,6 +9,7 @@ from . import ir
 from .jsonschema_form import to_json_schema
 from .kinds import AUTH, BODIES, DEFAULT_ANSWER
 from .load import Document
+from .model_webhooks import webhooks_of
 from .names import slug, snake
 from .naming import ERROR_MODEL, MethodName, ParamName, SpecNames
 
@@ -272,6 +273,7 @@ class _Builder:
             source_file=self.source_file, spec_hash=hashlib.sha256(self.doc.text).hexdigest(),
             client_inputs=self.client_inputs(schemes, methods), base_url_env=self.names.base_url_env,
             unions=tuple(self.named_union(n, s) for n, s in sorted(self.schemas.items()) if _is_union(s)),
+            webhooks=webhooks_of(self.data),
         )
 
     def named_union(self, name: str, schema: dict[str, Any]) -> ir.NamedUnion:

@@ -55,3 +55,13 @@ def test_union_parse_suite_measures_both_pairs() -> None:
     result = unions.run(quick=True)
     assert set(result["ms"]) == {"union", "plain", "union_text", "text"} and all(result["ms"].values())
     assert result["ratio"] == max(result["ratios"]) and unions.checks(result)[0]["target"] == 1.5
+
+
+def test_webhooks_bench_measures_both_receivers_on_one_delivery() -> None:
+    from bench import webhooks
+
+    result = webhooks.run(quick=True)
+    assert result["hand_us"] > 0 and result["generated_us"] > 0 and result["body_bytes"] > 50
+    assert abs(result["ratio"] - result["generated_us"] / result["hand_us"]) < 0.01
+    (row,) = webhooks.checks(result)
+    assert row["target"] == 1.5 and row["pass"] == (row["ratio"] <= 1.5)

@@ -47,7 +47,7 @@ FORMAT_CASES: list[tuple[str, Callable[[Data], object], list[tuple[str, str]]]] 
     ("type-null", lambda d: d["provider"].update(title=None), [("expected a string, got null", "$.provider.title")]),
     ("unknown", lambda d: d.update(servers=[]),
      [("unknown key 'servers' (allowed: auth, environment_flag, environments, errors, format, headers, methods, "
-       "provider, schemas)", "$.servers")]),
+       "provider, schemas, webhooks)", "$.servers")]),
     ("typo-replaces-missing", lambda d: method(d, "GetRefund").update(titel=method(d, "GetRefund").pop("title")),
      [("unknown key 'titel'; did you mean 'title'?", "$.methods[1].titel")]),
     ("case-typo", lambda d: d["schemas"]["Token"].update(Required=["x"]),

@@ -38,6 +38,7 @@ LAYERS: dict[str, int] = {
     # Stages 2-3: check a loaded spec, model it into the IR; and both for spec files (load_providers).
     "generator.check": 3,
     "generator.model": 3,
+    "generator.model_webhooks": 3,
     "generator.naming": 3,
     "generator.specs": 3,
     # Users of the IR: the contract rules, the renderers and the contract server.

@@ -24,6 +24,7 @@ from . import (  # noqa: F401
     schemas,
     spec_format,
     unions,
+    webhooks,
 )
 from .core import Context, walk
 

@@ -23,7 +23,7 @@ class Phase(IntEnum):
 # spec (the format schema); "parameters" to "idempotency" are visited once per method.
 SCOPES = (
     "document", "schemas", "provider", "environments", "auth", "errors", "methods",
-    "parameters", "bodies", "responses", "idempotency", "names",
+    "parameters", "bodies", "responses", "idempotency", "names", "webhooks",
 )
 # Per-method scopes and the key of the method they read.
 _PER_METHOD = {

@@ -11,11 +11,17 @@ from .auth import api_key, basic, bearer, oauth2
 from .base import AnswerKind, AuthKind, BodyKind
 from .body import form
 from .body import json as json_body
+from .webhook import hmac, ip_ranges, standard_webhooks, token_header
+from .webhook.base import WebhookKind
 
 BODIES: dict[str, BodyKind] = {k.name: k for k in (json_body.KIND, form.KIND)}
 ANSWERS: dict[str, AnswerKind] = {k.name: k for k in (json_answer.KIND,)}
 AUTH: dict[str, AuthKind] = {k.name: k for k in (bearer.KIND, basic.KIND, api_key.KIND, oauth2.KIND)}
 
+WEBHOOKS: dict[str, WebhookKind] = {
+    k.name: k for k in (hmac.KIND, token_header.KIND, standard_webhooks.KIND, ip_ranges.KIND)
+}
+
 DEFAULT_ANSWER = "json"
 
-__all__ = ["ANSWERS", "AUTH", "BODIES", "DEFAULT_ANSWER", "AnswerKind", "AuthKind", "BodyKind"]
+__all__ = ["ANSWERS", "AUTH", "BODIES", "DEFAULT_ANSWER", "WEBHOOKS", "AnswerKind", "AuthKind", "BodyKind", "WebhookKind"]

@@ -7,7 +7,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote
 
 from ..contract import ErrorKind, token_methods
@@ -19,6 +19,9 @@ from .masking import Masker
 from .routing import Matched, NoRoute, NotAllowed, Router
 from .state import Answer, RecordedRequest, ServerState
 from .validation import Checked, Incoming, Problem, RequestValidator, parse_form, parse_json
+
+if TYPE_CHECKING:
+    from .webhooks import Deliverer
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -54,6 +57,7 @@ class ContractApp:
         self.answers = Answers(provider, self.validator.defs)
         self.auth = AuthChecker(provider, state, credentials)
         self.masker = Masker(provider, self.auth.header_names())
+        self.deliverer: Deliverer | None = None  # set by MockServer when a webhook URL was given
         self._issuers: dict[str, AuthScheme] = {}
         for scheme in provider.schemes:
             if scheme.token_method:
@@ -123,6 +127,8 @@ class ContractApp:
         if fault is not None and fault.content_type is not None:
             answer = self.answers.relabelled(answer, fault.content_type)
         answered(answer.status)
+        if self.deliverer is not None and isinstance(match, Matched) and 200 <= answer.status < 300:
+            self.deliverer.after(match.method.name)  # the events the spec sends after this write
         if fault is not None and fault.huge:
             await self._stream(send, answer, fault.huge)
         else:

@@ -19,6 +19,7 @@ from ..ir import Provider
 from .app import ContractApp, Transports
 from .faults import Fault, FaultBook
 from .state import RecordedRequest, ServerState
+from .webhooks import start_deliveries
 
 _START_TIMEOUT = 10.0
 _GRACE = 0.5  # seconds that requests in flight get to finish when the server stops
@@ -74,7 +75,8 @@ class MockServer:
 
     def __init__(self, provider: Provider, *, token_ttl: float | None = None,
                  credentials: Mapping[str, str] | None = None, host: str = "127.0.0.1",
-                 port: int = 0) -> None:
+                 port: int = 0, webhook_url: str | None = None, webhook_secret: str | None = None,
+                 webhook_wait: float | None = None) -> None:
         self.provider = provider
         credentials = dict(credentials or {})
         seeded = tuple(
@@ -88,6 +90,8 @@ class MockServer:
         transports = self._transports
         self.app = ContractApp(provider, state=self._state, faults=self._faults, credentials=credentials,
                                transports=transports)
+        self.deliverer = start_deliveries(provider, webhook_url, webhook_secret, webhook_wait)
+        self.app.deliverer = self.deliverer
         self._socket = _bind(host, port)
         bound = self._socket.getsockname()
         self.host, self.port = host, int(bound[1])
@@ -137,13 +141,17 @@ class MockServer:
             self._loop.call_soon_threadsafe(self._cut_connections)
             self._thread.join(timeout=5)
         self._socket.close()
+        if self.deliverer is not None:
+            self.deliverer.close()
 
     @classmethod
     @contextmanager
     def start(cls, provider: Provider, *, token_ttl: float | None = None,
               credentials: dict[str, str] | None = None, host: str = "127.0.0.1",
-              port: int = 0) -> Iterator[MockServer]:
-        server = cls(provider, token_ttl=token_ttl, credentials=credentials, host=host, port=port).launch()
+              port: int = 0, **webhooks: Any) -> Iterator[MockServer]:
+        """`webhooks`: webhook_url, webhook_secret, webhook_wait (see `mock/webhooks.py`)."""
+        server = cls(provider, token_ttl=token_ttl, credentials=credentials, host=host, port=port,
+                     **webhooks).launch()
         try:
             yield server
         finally:

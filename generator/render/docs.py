@@ -23,6 +23,7 @@ from .docs_types import (
     value_text,
 )
 from .docs_unions import parts_line, variant_lines
+from .docs_webhooks import landing_section
 from .env import render as render_template
 from .mdx import code, link, md, md_cell, tidy
 
@@ -181,6 +182,7 @@ def provider_page(provider: Provider, where: Layout) -> ProviderPage:
             ),
         ),
         errata=tuple(md(e) for e in (*provider.errata, *provider.errors.errata)),
+        webhooks=landing_section(provider, where),
     )
 
 

@@ -96,6 +96,7 @@ class ProviderPage:
     errors_model: str
     error_answers: Table
     errata: tuple[str, ...]
+    webhooks: str = ""  # the Webhooks section (Markdown), when the spec declares webhooks
 
 
 @dataclass(frozen=True)

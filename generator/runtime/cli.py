@@ -44,6 +44,10 @@ def run(providers: tuple[ProviderEntry, ...], argv: list[str], *, version: str, 
     if len(argv) == 1 or argv[1] in ("--help", "-h", "help"):
         write("stdout", provider_help(table))
         return OK
+    if argv[1] == "webhooks":
+        from .cli_webhooks import run_webhooks  # here: it imports the provider's models
+
+        return run_webhooks(table, argv[2:])
     name = find([c.name for c in table.commands], argv[1])
     if name is None:
         names = [c.name for c in table.commands]

@@ -10,6 +10,7 @@ API_ERROR = 4
 NETWORK_ERROR = 5
 UNCERTAIN_WRITE = 6
 BAD_ANSWER = 7
+WEBHOOK_REFUSED = 8
 OTHER_ERROR = 99
 INTERRUPTED = 130  # Ctrl+C, as shells report it
 
@@ -28,5 +29,9 @@ EXIT_CODES = (
         "a write was sent but its outcome is unknown; it was not sent again, check before retrying",
     ),
     (BAD_ANSWER, "the provider answered success but not as its spec says; the answer is printed as received"),
+    (
+        WEBHOOK_REFUSED,
+        "`webhooks verify`: the delivery is not authentic or not a valid event (reason on stderr)",
+    ),
     (OTHER_ERROR, "any other failure (for example the --out file could not be written)"),
 )

@@ -1,0 +1,1 @@
+"""Webhook verification scheme kinds (the spec's `webhooks.signature.scheme`), generator side."""
