@@ -6,10 +6,16 @@ Which providers exist comes from provider_support (specs/ alone); nothing here n
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import ExitStack
 
 import pytest
-from provider_support import SEEDS, aliases, client_credentials, providers, scheme_credentials, seeds_present
+from provider_support import (
+    SEEDS,
+    aliases,
+    client_credentials,
+    contract_servers,
+    scheme_credentials,
+    seeds_present,
+)
 
 from generator.mock import MockServer
 
@@ -66,21 +72,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="module")
 def servers() -> Iterator[dict[str, MockServer]]:
     """A contract server per provider, accepting exactly the client test credentials: {alias: server}."""
-    with ExitStack() as stack:
-        yield {
-            p.alias: stack.enter_context(MockServer.start(p, credentials=client_credentials(p)))
-            for p in providers()
-        }
+    with contract_servers(client_credentials) as started:
+        yield started
 
 
 @pytest.fixture(scope="module")
 def scheme_servers() -> Iterator[dict[str, MockServer]]:
     """A contract server per provider, checking the header credentials of `scheme_credentials`."""
-    with ExitStack() as stack:
-        yield {
-            p.alias: stack.enter_context(MockServer.start(p, credentials=scheme_credentials(p)))
-            for p in providers()
-        }
+    with contract_servers(scheme_credentials) as started:
+        yield started
 
 
 @pytest.fixture

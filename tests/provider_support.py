@@ -8,13 +8,15 @@ a seed page's transcription name their provider; they run for the seed providers
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from functools import cache
 from pathlib import Path
 
 import yaml
 
 from generator.ir import Method, Provider
+from generator.mock import MockServer
 from generator.pipeline import load_providers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,3 +90,10 @@ def scheme_credentials(p: Provider) -> dict[str, str]:
 def guarded(p: Provider) -> Method | None:
     """A method that needs credentials and is not a token method, if the provider has one."""
     return next((m for m in p.methods if m.auth and all(m.name != s.token_method for s in p.schemes)), None)
+
+
+@contextmanager
+def contract_servers(credentials_of: Callable[[Provider], dict[str, str]]) -> Iterator[dict[str, MockServer]]:
+    """A contract server per provider on 127.0.0.1, accepting exactly `credentials_of(provider)`: {alias: server}."""
+    with ExitStack() as stack:
+        yield {p.alias: stack.enter_context(MockServer.start(p, credentials=credentials_of(p))) for p in providers()}

@@ -16,13 +16,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager, redirect_stdout
+from contextlib import contextmanager, redirect_stdout
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from docs_support import Page, spec_docs, spec_providers
+from provider_support import contract_servers
 
 from generator.ir import Provider
 from generator.mock import MockServer
@@ -59,11 +60,8 @@ def _shown_credentials(provider: Provider) -> dict[str, str]:
 @contextmanager
 def _servers() -> Iterator[dict[str, MockServer]]:
     """A contract server per provider, accepting exactly the credentials the pages show."""
-    with ExitStack() as stack:
-        yield {
-            p.alias: stack.enter_context(MockServer.start(p, credentials=_shown_credentials(p)))
-            for p in spec_providers()
-        }
+    with contract_servers(_shown_credentials) as started:
+        yield started
 
 
 @pytest.fixture(scope="module")
