@@ -285,6 +285,7 @@ class Provider:
     # (e.g. an OAuth client id and secret), each once.
     client_inputs: tuple[Input, ...]
     base_url_env: str  # environment variable that overrides the base URL (CLI)
+    docs_folder: str  # the provider's docs folder: its title's slug, unless another spec has the same one
     unions: tuple[NamedUnion, ...] = ()  # the named schemas that are a oneOf / anyOf
     webhooks: Webhooks | None = None  # the events the provider sends, if the spec declares them
 

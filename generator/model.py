@@ -272,6 +272,7 @@ class _Builder:
             errors=errors, schemas=dict(sorted(self.models.items())), methods=tuple(methods), groups=groups,
             source_file=self.source_file, spec_hash=hashlib.sha256(self.doc.text).hexdigest(),
             client_inputs=self.client_inputs(schemes, methods), base_url_env=self.names.base_url_env,
+            docs_folder=slug(prov["title"]) or self.alias,
             unions=tuple(self.named_union(n, s) for n, s in sorted(self.schemas.items()) if _is_union(s)),
             webhooks=webhooks_of(self.data),
         )

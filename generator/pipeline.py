@@ -82,7 +82,10 @@ def _seal(staging: Path) -> dict[str, bytes]:
 def _inputs(providers: list[Provider], gen_digest: str) -> dict[str, object]:
     return {
         "generator": gen_digest,
-        "specs": {p.alias: {"file": p.source_file, "sha256": p.spec_hash} for p in providers},
+        # The docs folder too: it depends on the other specs' titles, not on this spec alone.
+        "specs": {
+            p.alias: {"file": p.source_file, "sha256": p.spec_hash, "docs": p.docs_folder} for p in providers
+        },
     }
 
 
@@ -104,9 +107,9 @@ def render_all(providers: list[Provider], previous: dict[str, bytes]) -> dict[st
     outputs: dict[str, list[str]] = {}
     for provider in providers:
         kept = old_outputs.get(provider.alias)
-        if kept and old_specs.get(provider.alias, {}).get("sha256") == provider.spec_hash and all(
-            k in previous for k in kept
-        ):
+        recorded = old_specs.get(provider.alias, {})
+        same = recorded.get("sha256") == provider.spec_hash and recorded.get("docs") == provider.docs_folder
+        if kept and same and all(k in previous for k in kept):
             files.update({k: previous[k] for k in kept})
             outputs[provider.alias] = kept
             continue

@@ -64,4 +64,22 @@ def load_providers(paths: list[Path]) -> list[Provider]:
         raise SpecError(problems)
     if not providers and not problems:
         raise SpecError([Problem(display_path(paths[0]) if paths else ".", 1, 1, "no spec files found")])
-    return sorted(providers, key=lambda p: p.alias)
+    return distinct_docs_folders(sorted(providers, key=lambda p: p.alias))
+
+
+def distinct_docs_folders(providers: list[Provider]) -> list[Provider]:
+    """Providers whose docs would share a folder (the same title, ignoring case, as file systems may):
+    the first by alias keeps it, the others get `<folder>-<alias>`. Deterministic for a set of specs."""
+    from dataclasses import replace
+
+    seen: set[str] = set()
+    out = []
+    for provider in providers:
+        folder = provider.docs_folder
+        while folder.lower() in seen:
+            folder = f"{folder}-{provider.alias}"
+        if folder != provider.docs_folder:
+            provider = replace(provider, docs_folder=folder)
+        seen.add(provider.docs_folder.lower())
+        out.append(provider)
+    return out

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..ir import Method, Provider
-from ..names import slug
 from .mdx import one_line
 
 MODELS_LABEL = "Models"
@@ -43,7 +42,7 @@ class Layout:
 
 
 def provider_folder(provider: Provider) -> str:
-    return slug(provider.title) or provider.alias
+    return provider.docs_folder
 
 
 def layout(provider: Provider) -> Layout:
