@@ -27,14 +27,13 @@ from provider_support import contract_servers
 
 from generator.ir import Provider
 from generator.mock import MockServer
-from generator.names import slug
 
 OPI_BIN = Path(sys.executable).parent
 PAGES = [
     (provider, path)
     for provider in spec_providers()
     for path in sorted(spec_docs())
-    if path.startswith(f"docs/{slug(provider.title)}/") and 'title="Code example"' in spec_docs()[path]
+    if path.startswith(f"docs/{provider.docs_folder}/") and 'title="Code example"' in spec_docs()[path]
 ]
 
 

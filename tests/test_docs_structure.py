@@ -27,7 +27,17 @@ FIELD_HEADER = ["Field", "Type", "Required", "Constraints", "Description"]
 
 
 def folder(provider: Provider) -> str:
-    return f"docs/{slug(provider.title)}"
+    return f"docs/{provider.docs_folder}"
+
+
+def test_docs_folders_are_title_slugs_and_distinct() -> None:
+    """A provider's folder is its title's slug; only a title another spec also has adds the alias."""
+    for provider in PROVIDERS:
+        titled = [p for p in PROVIDERS if slug(p.title).lower() == slug(provider.title).lower()]
+        first = min(titled, key=lambda p: p.alias)
+        expected = slug(provider.title) if provider is first else f"{slug(provider.title)}-{provider.alias}"
+        assert provider.docs_folder == expected
+    assert len({p.docs_folder.lower() for p in PROVIDERS}) == len(PROVIDERS)
 
 
 def method_path(provider: Provider, method: Method) -> str:
@@ -234,7 +244,7 @@ def test_index_lists_every_provider_and_method() -> None:
     assert [t[0] for t in table.texts] == [p.title for p in PROVIDERS]
     links = page.links()
     for provider in PROVIDERS:
-        assert f"{slug(provider.title)}/index.md" in links
+        assert f"{provider.docs_folder}/index.md" in links
         for method in provider.methods:
             assert method_path(provider, method).removeprefix("docs/") in links
 
