@@ -145,6 +145,9 @@ class Response:
     example: Any
     has_example: bool
     content: str  # a key of `kinds.ANSWERS`
+    media_type: str | None = None  # the declared media type (binary, text answers)
+    filename: str | None = None  # the file name the contract server gives a binary answer
+    python: str | None = None  # the result's annotation when it is not `model` (a top-level array, a scalar)
 
     @property
     def is_success(self) -> bool:

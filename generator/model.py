@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import ir
 from .jsonschema_form import to_json_schema
-from .kinds import AUTH, BODIES, DEFAULT_ANSWER
+from .kinds import ANSWERS, AUTH, BODIES, DEFAULT_ANSWER
 from .load import Document
 from .names import slug, snake
 from .naming import ERROR_MODEL, MethodName, ParamName, SpecNames
@@ -172,11 +173,30 @@ class _Builder:
             ir.Header(name, h["description"], _defs(h.get("schema", {"type": "string"})), h.get("example"))
             for name, h in (raw.get("headers") or {}).items()
         )
+        example, has_example = raw.get("example"), "example" in raw
+        if "example_file" in raw:  # a binary example shipped beside the spec
+            example, has_example = (Path(self.doc.file).parent / raw["example_file"]).read_bytes(), True
+        kind = ANSWERS[raw.get("content", DEFAULT_ANSWER)]
+        python = None
+        if kind.result is not None:
+            python = kind.result
+        elif schema is not None and status.startswith("2") and self.resolved(schema).get("type") != "object":
+            python = self.type_of(schema, accept_dict=False).python
         return ir.Response(
             status=int(status), description=raw["description"], schema=_defs(schema) if schema else None,
-            model=model, headers=headers, example=raw.get("example"), has_example="example" in raw,
-            content=raw.get("content", DEFAULT_ANSWER),
+            model=model, headers=headers, example=example, has_example=has_example, content=kind.name,
+            media_type=raw.get("media_type"), python=python,
+            filename=raw.get("filename") or (PurePosixPath(raw["example_file"]).name if "example_file" in raw
+                                             else None),
         )
+
+    def resolved(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """A schema with its `$ref`s followed (to tell an object from an array or a scalar)."""
+        seen: set[str] = set()
+        while (name := ref_name(schema)) is not None and name not in seen:
+            seen.add(name)
+            schema = self.schemas[name]
+        return schema
 
     def safety(self, method: dict[str, Any], verb: str) -> ir.Safety:
         spec = method.get("idempotency")

@@ -6,6 +6,7 @@ Each registry's keys are exactly the values the spec format allows for the key t
 
 from __future__ import annotations
 
+from .answer import binary, empty, text
 from .answer import json as json_answer
 from .auth import api_key, basic, bearer, oauth2
 from .base import AnswerKind, AuthKind, BodyKind
@@ -13,7 +14,7 @@ from .body import form
 from .body import json as json_body
 
 BODIES: dict[str, BodyKind] = {k.name: k for k in (json_body.KIND, form.KIND)}
-ANSWERS: dict[str, AnswerKind] = {k.name: k for k in (json_answer.KIND,)}
+ANSWERS: dict[str, AnswerKind] = {k.name: k for k in (json_answer.KIND, empty.KIND, text.KIND, binary.KIND)}
 AUTH: dict[str, AuthKind] = {k.name: k for k in (bearer.KIND, basic.KIND, api_key.KIND, oauth2.KIND)}
 
 DEFAULT_ANSWER = "json"

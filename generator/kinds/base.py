@@ -41,11 +41,31 @@ class AnswerKind:
     """A success answer's body."""
 
     name: str
-    media_type: str
+    media_type: str  # the default media type; a response may declare its own (`media_type`)
+    result: str | None = None  # the Python result type; None: the response's model
+    returns: str = ""  # docs: what the method returns, e.g. "the file (a `Download`)"
+    needs_schema: bool = False  # the answer is described by a schema and an example
+    takes_out: bool = False  # the method takes `out=` (a path or file to stream the answer to)
+
+    def check(self, report: Reporter, response: Mapping[str, Any], at: JsonPath) -> None:
+        """Spec rules that hold for this kind only; `at` is the response's path."""
+
+    def media_types(self, declared: str | None) -> tuple[str, ...]:
+        """The media types a success answer of this kind comes as; () for no body."""
+        return (declared or self.media_type,)
 
     def encode(self, value: Any) -> bytes:
         """The contract server's answer body for an example value."""
         raise NotImplementedError
+
+    def openapi(self, declared: str | None, schema: Any, example: Any, has_example: bool) -> dict[str, Any]:
+        """The OpenAPI `content` of a success answer ({} for no body)."""
+        media: dict[str, Any] = {}
+        if schema is not None:
+            media["schema"] = schema
+        if has_example:
+            media["example"] = example
+        return {m: media for m in self.media_types(declared)}
 
 
 # The contract server's view of a credential: the expected value of an input (None: any), and the state of

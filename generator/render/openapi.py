@@ -162,6 +162,7 @@ def _request_body(method: Method, media_type: str) -> dict[str, Any]:
 @dataclass
 class _Entry:
     media_type: str
+    content: dict[str, Any] | None = None  # a success answer's content as its kind lays it out
     descriptions: list[str] = field(default_factory=list)
     schemas: list[Any] = field(default_factory=list)
     example: Any = None
@@ -180,7 +181,10 @@ class _Entry:
         out: dict[str, Any] = {"description": " ".join(self.descriptions)}
         if self.headers:
             out["headers"] = self.headers
-        if self.schemas or self.has_example:
+        if self.content is not None:
+            if self.content:
+                out["content"] = self.content
+        elif self.schemas or self.has_example:
             media: dict[str, Any] = {}
             if self.schemas:
                 media["schema"] = self.schemas[0] if len(self.schemas) == 1 else {"anyOf": self.schemas}
@@ -199,10 +203,17 @@ def _responses(provider: Provider, methods: list[Method]) -> dict[str, Any]:
     error_schema = normalize(provider.errors.schema, REFS)
     for method in methods:
         for r in method.responses:
-            media_type = ANSWERS[r.content].media_type if r.is_success else JSON_MEDIA
+            kind = ANSWERS[r.content]
+            media_type = kind.media_type if r.is_success else JSON_MEDIA
             entry = entries.setdefault(r.status, _Entry(media_type))
             schema = normalize(r.schema, REFS) if r.schema is not None else None
-            entry.add(" ".join(r.description.split()), schema, r.example, r.has_example)
+            if r.is_success and not kind.needs_schema:  # a file, text or no body: the kind lays it out
+                example = r.example if isinstance(r.example, str) else None
+                entry.content = {**(entry.content or {}),
+                                 **kind.openapi(r.media_type, schema, example, example is not None)}
+                entry.add(" ".join(r.description.split()), None, None, False)
+            else:
+                entry.add(" ".join(r.description.split()), schema, r.example, r.has_example)
             for h in r.headers:
                 header: dict[str, Any] = {"description": h.description, "schema": normalize(h.schema, REFS)}
                 if h.example is not None:

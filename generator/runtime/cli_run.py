@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import httpx
 
-from . import errors
+from . import cli_files, errors
 from .cli_exit import API_ERROR, BAD_ANSWER, BAD_ARGUMENTS, NETWORK_ERROR, OK, OTHER_ERROR, UNCERTAIN_WRITE
 from .cli_output import say, write
 from .cli_parse import Invocation
@@ -200,6 +200,8 @@ def _answer_data(result: Any) -> Any:
             return result.json()
         except ValueError:
             return result.text
+    if isinstance(result, list):  # a top-level array answer
+        return [_answer_data(item) for item in result]
     to_json = getattr(result, "to_json_dict", None)
     return to_json() if callable(to_json) else result
 
@@ -284,13 +286,24 @@ def execute(inv: Invocation) -> int:
     except ValueError as exc:
         say(f"{name}: {redact.text(str(exc))}")
         return BAD_ARGUMENTS
+    is_file = cli_files.takes_out(inv)
+    problem = cli_files.refused(inv) if is_file else None
+    if problem:
+        say(f"{name}: {problem}")
+        return BAD_ARGUMENTS
     try:
         with client:
-            result = getattr(client, inv.command.method)(**inv.arguments)
+            arguments = cli_files.arguments(inv) if is_file else inv.arguments
+            result = getattr(client, inv.command.method)(**arguments)
     except _DryRun as stop:
         return _dry_run(inv, redact, stop.request, token_requests)
     except errors.OpiError as exc:
         return _failure(inv, redact, exc)
+    if is_file:
+        cli_files.done(inv, result)
+        return OK
+    if result is None:  # an empty answer: nothing to print
+        return OK
     # The result is what was asked for (a token method's token included): only given secrets are masked.
     data = redact.data(_answer_data(result), by_field=False)
     return _emit(_pretty(data) + "\n", inv.out)

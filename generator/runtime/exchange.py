@@ -6,7 +6,9 @@ import time
 
 import httpx
 
+from .download import Sink, misfiled
 from .request import Prepared
+from .response import RawResponse
 
 TimeoutTypes = float | httpx.Timeout
 
@@ -74,3 +76,21 @@ class Body:
     @property
     def content(self) -> bytes:
         return b"".join(self._chunks)
+
+    def finish(self) -> None:
+        """The whole answer arrived (nothing to do: it is in memory)."""
+
+    def discard(self) -> None:
+        """The transfer broke (nothing to undo)."""
+
+    def raw(self, raw: RawResponse) -> RawResponse:
+        return raw
+
+
+def receiver(response: httpx.Response, prepared: Prepared, limit: int, ends: float | None) -> Body | Sink:
+    """Where an answer's body goes: to the call's `out=` target when it is the success answer the method
+    declares (streamed, no size limit beyond httpx's per-read timeout), else into memory within `limit`."""
+    target = prepared.target
+    if target is None or response.status_code >= 300 or misfiled(prepared.declared, response.headers):
+        return Body(response, limit, ends)
+    return Sink(target)

@@ -25,7 +25,7 @@ QueryItems = list[tuple[str, str | int | float | bool | None]]
 class Prepared:
     """A request ready to send (and to send again, byte for byte, when that is safe)."""
 
-    __slots__ = ("content", "headers", "method", "path", "query", "unique_value")
+    __slots__ = ("content", "declared", "headers", "method", "path", "query", "target", "unique_value")
 
     def __init__(
         self,
@@ -42,6 +42,8 @@ class Prepared:
         self.headers = headers
         self.content = content
         self.unique_value = unique_value
+        self.target: Any = None  # a file answer's `out=` (download.DownloadTarget), streamed there
+        self.declared: tuple[str, ...] = ()  # the media types the method declares for its success answer
 
 
 class Shape:

@@ -98,6 +98,7 @@ class Operation(_Record, Generic[T]):
 
     __slots__ = (
         "answer_content",
+        "answer_media",
         "auth",
         "body_content",
         "body_model",
@@ -126,6 +127,7 @@ class Operation(_Record, Generic[T]):
         body_model: str | None = None,
         body_content: str | None = None,  # the body's kind: a key of `encoders.REGISTRY`
         answer_content: str = "json",  # the success answer's kind: a key of `decoders.REGISTRY`
+        answer_media: tuple[str, ...] = (),  # the success answer's declared media types (file, text kinds)
         safety: Safety | None = None,
         features: Mapping[str, object] = NO_FEATURES,  # feature name -> its record; see the module docstring
     ) -> None:
@@ -140,6 +142,7 @@ class Operation(_Record, Generic[T]):
         self.body_model = body_model
         self.body_content = body_content
         self.answer_content = answer_content
+        self.answer_media = answer_media
         self.safety = safety or Safety(SAFE)
         self.features = features
 
