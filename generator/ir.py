@@ -126,6 +126,11 @@ class Parameter:
     annotation: str  # Python annotation in a method signature, e.g. "str | None"
     default_code: str | None  # Python default in a signature ("None", "'created'"); None when required
 
+    @property
+    def is_file(self) -> bool:
+        """A file (`format: binary`): sent as a part or the whole body, outside the body model."""
+        return self.schema.get("format") == "binary"
+
 
 @dataclass(frozen=True)
 class Header:
@@ -194,6 +199,7 @@ class Method:
     safety: Safety
     position: int  # 1-based position inside its group
     params_model: str | None  # model of the path/query/header parameters (keyed by wire name), if any
+    body_media: str | None = None  # the body's declared media type (binary, text bodies)
 
     @property
     def success(self) -> Response:

@@ -54,6 +54,8 @@ class _Builder:
                               enum_descriptions=item.enum_descriptions, item=item)
         if kind == "object":
             return ir.TypeRef(python="dict[str, Any]", label="object", cli="json", model=None)
+        if kind == "string" and schema.get("format") == "binary":  # a file: path, bytes or binary file
+            return ir.TypeRef(python="FileInput", label="file", cli="file", model=None)
         enum = tuple(schema.get("enum", ()))
         meanings = tuple(schema.get("x-enum-descriptions", ()))
         if enum:
@@ -146,7 +148,7 @@ class _Builder:
         body = method.get("body")
         if not body:
             return None
-        fields = [p for p in params if p.location is ir.Location.BODY]
+        fields = [p for p in params if p.location is ir.Location.BODY and not p.is_file]  # files: streamed
         schema: dict[str, Any] = {
             "type": "object",
             "description": f"Request body of {method['name']}.",
@@ -230,6 +232,7 @@ class _Builder:
             responses=tuple(self.response(names, s, r) for s, r in raw["responses"].items()),
             safety=self.safety(raw, verb), position=position,
             params_model=self.params_model(raw, names, params),
+            body_media=(raw.get("body") or {}).get("media_type"),
         )
 
     def build(self) -> ir.Provider:

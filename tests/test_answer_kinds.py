@@ -7,77 +7,27 @@ folder; every method runs against the contract server through the sync and async
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import os
 import pty
 import socket
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import pytest
 from client_support import Canned, answered, canned_server
+from kinds_support import CSV, MANUAL, MANUAL_NAME, MODES, Shapes, call, generated_shapes, opi
 from openapi_spec_validator import validate
 
-from generator.ir import Provider
-from generator.mock import MockServer
-from generator.pipeline import generate, load_providers
 from generator.runtime.cli_exit import API_ERROR, BAD_ARGUMENTS, OK
-
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "tests" / "kind_specs" / "shapes.yaml"
-MANUAL = (ROOT / "tests" / "kind_specs" / "manual.pdf").read_bytes()
-MANUAL_NAME = 'руководство №7 "A".pdf'
-CSV = "id,size\n7,3\n8,5\nЁ,ü\n"
-KEY = "shapes-key-s3cr3t"
-
-
-@dataclass
-class Shapes:
-    pkg: ModuleType
-    provider: Provider
-    server: MockServer
-    out: Path  # the generated tree
 
 
 @pytest.fixture(scope="module")
 def shapes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shapes]:
-    import importlib
-
-    import opi
-
-    out = tmp_path_factory.mktemp("shapes") / "out"
-    generate([SPEC], out)
-    (provider,) = load_providers([SPEC])
-    opi.__path__.append(str(out / "opi"))  # the runtime stays the one under test
-    try:
-        with MockServer.start(provider, credentials={"api_key": KEY}) as server:
-            yield Shapes(importlib.import_module("opi.shapes"), provider, server, out)
-    finally:
-        opi.__path__.remove(str(out / "opi"))
-
-
-def call(s: Shapes, mode: str, method: str, base_url: str | None = None, **kwargs: Any) -> Any:
-    url = base_url or s.server.url
-    if mode == "sync":
-        with s.pkg.Client(base_url=url, api_key=KEY, max_retries=0) as client:
-            return getattr(client, method)(**kwargs)
-
-    async def run() -> Any:
-        async with s.pkg.AsyncClient(base_url=url, api_key=KEY, max_retries=0) as client:
-            return await getattr(client, method)(**kwargs)
-
-    return asyncio.run(run())
-
-
-MODES = ("sync", "async")
+    with generated_shapes(tmp_path_factory.mktemp("shapes")) as found:
+        yield found
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -189,20 +139,6 @@ def test_file_method_json_error_stays_typed(shapes: Shapes, mode: str, status: i
 
 
 # --- the command line --------------------------------------------------------------------------------
-
-
-def opi(
-    s: Shapes, *args: str, cwd: Path, stdout: int | None = None, base_url: str | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    """`opi shapes *args` on the generated package, as a subprocess."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPI_")}
-    env |= {"PYTHONPATH": str(s.out), "OPI_SHAPES_API_KEY": KEY, "OPI_SHAPES_BASE_URL": base_url or s.server.url}
-    code = "import sys; from opi.cli import main; sys.exit(main())"
-    return subprocess.run(
-        [sys.executable, "-c", code, "shapes", *args],
-        cwd=cwd, env=env, timeout=60, check=False,
-        stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE,
-    )
 
 
 def test_cli_every_kind(shapes: Shapes, tmp_path: Path) -> None:

@@ -170,9 +170,11 @@ class RequestValidator:
         parsed = kind.parse(incoming.body, incoming.content_type)
         if isinstance(parsed, str):
             return {}, Problem(ErrorKind.VALIDATION, parsed, "body")
-        if kind.textual:
-            fields = {p.wire: p for p in method.parameters if p.location is Location.BODY}
-            parsed = {k: from_wire([v], fields[k].schema, self.defs) if k in fields else v
+        fields = {p.wire: p for p in method.parameters if p.location is Location.BODY}
+        if "" in parsed and len(fields) == 1:  # a kind whose whole body is its one parameter (file, text)
+            parsed = {next(iter(fields)): parsed.pop("")}
+        if kind.textual:  # text fields read as their types; files (ReceivedFile) stay as they came
+            parsed = {k: from_wire([v], fields[k].schema, self.defs) if k in fields and type(v) is str else v
                       for k, v in parsed.items()}
         return parsed, None
 

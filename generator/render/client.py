@@ -34,7 +34,7 @@ def _method(method: Method) -> MethodView:
         method=method,
         result=method.success.python or method.success.model or RAW_RESPONSE,
         keywords=keywords,
-        outside_body=tuple(p for p in keywords if p.location is not Location.BODY),
+        outside_body=tuple(p for p in keywords if p.location is not Location.BODY or p.is_file),
         operation=operation(method),
         takes_out=kind.takes_out,
         returns=f"{kind.returns}; errors raise the provider's typed errors" if kind.returns else "",

@@ -125,7 +125,13 @@ def _operation(provider: Provider, methods: list[Method]) -> dict[str, Any]:
         op["parameters"] = parameters
     body = next((m for m in methods if m.body_content is not None), None)
     if body is not None and body.body_content is not None:
-        op["requestBody"] = _request_body(body, BODIES[body.body_content].media_type)
+        kind = BODIES[body.body_content]
+        if kind.takes_files or kind.whole:  # the kind lays its body out (files are not in the body model)
+            schema, example = kind.openapi_body(body_schema(body, REFS), body_example(body))
+            media = {"schema": schema} | ({} if example is None else {"example": example})
+            op["requestBody"] = {"required": True, "content": {kind.media_types(body.body_media)[0]: media}}
+        else:
+            op["requestBody"] = _request_body(body, kind.media_type)
     op["responses"] = _responses(provider, methods)
     return op
 

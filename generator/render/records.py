@@ -42,6 +42,7 @@ def param(p: Parameter) -> Record:
         const=p.const if p.is_const else None,
         is_const=p.is_const,
         secret=p.secret,
+        file=p.is_file,
         keep=("const",) if p.is_const else (),  # a constant of null is still written out
     )
 
@@ -65,6 +66,7 @@ def operation(method: Method) -> Record:
         params_model=method.params_model,
         body_model=method.body_model,
         body_content=method.body_content if method.body_model and method.body_content else None,
+        body_media=method.body_media,
         answer_content=method.success.content,
         answer_media=_answer_media(method),
         safety=safety(method.safety),

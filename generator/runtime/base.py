@@ -120,6 +120,12 @@ class BaseClient:
         """One call: validate, authenticate, send, and retry or look up as the spec allows."""
         prepared = prepare(self._spec, op, args, body)
         prepared.target, prepared.declared = out, op.answer_media
+        try:
+            return (yield from self._sending(op, prepared, timeout))
+        finally:
+            prepared.close()  # the files a streamed body opened
+
+    def _sending(self, op: Operation[T], prepared: Prepared, timeout: TimeoutTypes | None) -> Steps[T]:
         plan = self._plan(op)
         attempt = 0
         refreshed = resent = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx
 
@@ -20,13 +21,14 @@ def build(
     headers: dict[str, str],
     timeout: TimeoutTypes,
 ) -> httpx.Request:
+    content = prepared.content
+    if content is None or isinstance(content, bytes):
+        body: dict[str, Any] = {"content": content}
+    else:  # streamed from files, from their start again on every try
+        body, more = content.request_args(isinstance(http, httpx.AsyncClient))
+        headers = {**headers, **more}
     return http.build_request(
-        prepared.method,
-        url,
-        params=prepared.query or None,
-        headers=headers,
-        content=prepared.content,
-        timeout=timeout,
+        prepared.method, url, params=prepared.query or None, headers=headers, timeout=timeout, **body
     )
 
 

@@ -17,6 +17,8 @@ import pydantic
 from .encoders import REGISTRY as ENCODERS
 from .errors import ValidationError
 from .spec import BODY, HEADER, IDEMPOTENCY_HEADER, PATH, QUERY, Operation, Param, ProviderSpec
+from .uploads import FileBody, MultipartBody, Upload
+from .uploads import problem as upload_problem
 from .wire import text
 
 QueryItems = list[tuple[str, str | int | float | bool | None]]
@@ -33,7 +35,7 @@ class Prepared:
         path: str,
         query: QueryItems,
         headers: dict[str, str],
-        content: bytes | None,
+        content: bytes | FileBody | MultipartBody | None,
         unique_value: Any = None,  # the unique client-chosen id of a write, if the spec declares one
     ) -> None:
         self.method = method
@@ -44,6 +46,11 @@ class Prepared:
         self.unique_value = unique_value
         self.target: Any = None  # a file answer's `out=` (download.DownloadTarget), streamed there
         self.declared: tuple[str, ...] = ()  # the media types the method declares for its success answer
+
+    def close(self) -> None:
+        """Close the files this call opened (a body streamed from disk)."""
+        if isinstance(self.content, FileBody | MultipartBody):
+            self.content.close()
 
 
 class Shape:
@@ -114,8 +121,21 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
     ]
     fields: dict[str, Any] = {}
     params: dict[str, Any] = {}
+    uploads: dict[str, Upload] = {}
     given_fields = False
     for p in op.params:
+        if p.file:  # a file is checked here and streamed at sending, never validated by the body model
+            value = args.get(p.name)
+            if value is None:
+                if p.required:
+                    problems.append((p.name, "Field required [missing]"))
+                continue
+            why = upload_problem(value)
+            if why is None:
+                uploads[p.wire] = Upload(value, p.wire)
+            else:
+                problems.append((p.name, why))
+            continue
         if p.is_const:
             value = p.const
         else:
@@ -136,7 +156,7 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
         if model is not None:
             params = {**params, **model.model_dump(mode="json", by_alias=True, exclude_none=True)}
 
-    content: bytes | None = None
+    content: bytes | FileBody | MultipartBody | None = None
     headers: dict[str, str] = {}
     if info.body is not None:
         if body is not None and given_fields:
@@ -144,8 +164,9 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
         data: Any = fields if body is None else body
         payload = data if isinstance(data, info.body) else _validate(info.body, data, info, problems)
         if payload is not None and not problems:
-            content, media = ENCODERS[op.body_content or "json"](payload)
-            headers["Content-Type"] = media
+            content, media = ENCODERS[op.body_content or "json"](payload, uploads, op.body_media)
+            if media:
+                headers["Content-Type"] = media
             if body is not None and info.unique_wire is not None:
                 fields = payload.model_dump(mode="json", by_alias=True, exclude_none=True)
     elif body is not None:

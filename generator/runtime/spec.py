@@ -43,7 +43,7 @@ class _Record:
 class Param(_Record):
     """One parameter: its Python keyword, where it goes and its name there."""
 
-    __slots__ = ("const", "default", "is_const", "location", "name", "required", "secret", "wire")
+    __slots__ = ("const", "default", "file", "is_const", "location", "name", "required", "secret", "wire")
 
     def __init__(
         self,
@@ -56,6 +56,7 @@ class Param(_Record):
         const: Any = None,
         is_const: bool = False,
         secret: bool = False,
+        file: bool = False,  # a file (path, bytes or binary file object) sent as a part or the whole body
     ) -> None:
         self.name = name
         self.wire = wire
@@ -65,6 +66,7 @@ class Param(_Record):
         self.const = const
         self.is_const = is_const
         self.secret = secret
+        self.file = file
 
 
 class Lookup(_Record):
@@ -101,6 +103,7 @@ class Operation(_Record, Generic[T]):
         "answer_media",
         "auth",
         "body_content",
+        "body_media",
         "body_model",
         "features",
         "http_method",
@@ -126,6 +129,7 @@ class Operation(_Record, Generic[T]):
         params_model: str | None = None,  # model of the path/query/header parameters, keyed by wire name
         body_model: str | None = None,
         body_content: str | None = None,  # the body's kind: a key of `encoders.REGISTRY`
+        body_media: str | None = None,  # the body's declared media type (binary, text bodies)
         answer_content: str = "json",  # the success answer's kind: a key of `decoders.REGISTRY`
         answer_media: tuple[str, ...] = (),  # the success answer's declared media types (file, text kinds)
         safety: Safety | None = None,
@@ -141,6 +145,7 @@ class Operation(_Record, Generic[T]):
         self.params_model = params_model
         self.body_model = body_model
         self.body_content = body_content
+        self.body_media = body_media
         self.answer_content = answer_content
         self.answer_media = answer_media
         self.safety = safety or Safety(SAFE)
