@@ -202,3 +202,16 @@ def test_docs_and_openapi(shapes: Shapes) -> None:
     assert list(blob) == ["application/pdf"] and blob["application/pdf"]["schema"]["format"] == "binary"
     note = doc["paths"]["/widgets/{id}/notes"]["post"]["requestBody"]["content"]["text/markdown"]
     assert note["example"] == "# Заметка\nline 2"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_values_go_out_as_given(shapes: Shapes, mode: str) -> None:
+    """A string the caller passes reaches the wire unchanged (a date-time is not written again)."""
+    import datetime as dt
+
+    call(shapes, mode, "list_widgets", since="2018-07-18T10:51:18.139Z")
+    assert last(shapes, "ListWidgets").query["since"] == ["2018-07-18T10:51:18.139Z"]
+    call(shapes, mode, "list_widgets", since=dt.datetime(2018, 7, 18, 10, 51, 18, tzinfo=dt.UTC))
+    assert last(shapes, "ListWidgets").query["since"] == ["2018-07-18T10:51:18Z"]
+    with pytest.raises(shapes.pkg.ValidationError):
+        call(shapes, mode, "list_widgets", since="18.07.2018")

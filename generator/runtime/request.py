@@ -154,7 +154,10 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
     if info.params is not None:
         model = _validate(info.params, params, info, problems)
         if model is not None:
-            params = {**params, **model.model_dump(mode="json", by_alias=True, exclude_none=True)}
+            # Values as the caller gave them: a string passed validation and goes out unchanged (pydantic
+            # would write a date-time again, `...18.139Z` as `...18.139000Z`); other values as dumped.
+            dumped = model.model_dump(mode="json", by_alias=True, exclude_none=True)
+            params = {**params, **{k: v for k, v in dumped.items() if not isinstance(params.get(k), str)}}
 
     content: bytes | FileBody | MultipartBody | None = None
     headers: dict[str, str] = {}
