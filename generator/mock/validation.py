@@ -171,7 +171,7 @@ class RequestValidator:
         if isinstance(parsed, str):
             return {}, Problem(ErrorKind.VALIDATION, parsed, "body")
         fields = {p.wire: p for p in method.parameters if p.location is Location.BODY}
-        if "" in parsed and len(fields) == 1:  # a kind whose whole body is its one parameter (file, text)
+        if kind.whole and len(fields) == 1:  # the whole body is the one parameter (a file, text)
             parsed = {next(iter(fields)): parsed.pop("")}
         if kind.textual:  # text fields read as their types; files (ReceivedFile) stay as they came
             parsed = {k: from_wire([v], fields[k].schema, self.defs) if k in fields and type(v) is str else v

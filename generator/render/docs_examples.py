@@ -115,10 +115,12 @@ def python_example(provider: Provider, method: Method) -> str:
     if saved is not None:
         call.append(f"out={py_literal(saved)}")
     lines.append(py_call(f"result = client.{method.py_name}", call, 4))
-    if saved is not None:
+    if saved is not None or (method.success.model and method.success.python is None):
         lines.append("    print(result.to_json_dict())")
+    elif (python := method.success.python or "").startswith("list[") and python[5:-1] in provider.schemas:
+        lines.append("    print([item.to_json_dict() for item in result])")  # an array of models
     else:
-        lines.append("    print(result.to_json_dict())" if method.success.model else "    print(result)")
+        lines.append("    print(result)")
     return "\n".join(lines) + "\n"
 
 

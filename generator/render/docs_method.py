@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from ..ir import Method, Provider, Response
 from ..kinds import ANSWERS, BODIES
@@ -123,8 +124,13 @@ def _returns(provider: Provider, response: Response, models: str) -> tuple[str, 
             text += (f"{BR}Binary data: pass {code('out=')} (a path or an open binary file; in the CLI "
                      f"{code('--out FILE')}) to stream a large file to disk instead of into memory.")
         return f"{text} {status}", ()
-    if response.python is not None:
-        return f"{code(response.python)}. {status}", ()
+    if response.python is not None:  # a top-level array (of a model) or a scalar
+        item = next((n for n in re.findall(r"\w+", response.python) if n in provider.schemas), None)
+        if item is None:
+            return f"{code(response.python)}. {status}", ()
+        schema = provider.schemas[item]
+        text = f"{code(response.python)}, each a {model_link(item, models)}. {status}"
+        return text, tuple(field_rows(schema, models, provider.schemas))
     if response.model is None:
         return f"the answer's JSON. {status}", ()
     schema = provider.schemas.get(response.model, {})
@@ -140,10 +146,12 @@ def _result(response: Response) -> tuple[str, str]:
     """The docs' Result block: the example answer, and its code block language."""
     if ANSWERS[response.content].needs_schema:
         return json.dumps(response.example, ensure_ascii=False, indent=2) + "\n", "json"
-    if isinstance(response.example, str):
-        return response.example.rstrip("\n") + "\n", "text"
     kind = ANSWERS[response.content]
-    size = f"{len(response.example)} bytes of " if isinstance(response.example, bytes) else ""
+    if isinstance(response.example, str) and not kind.takes_out:  # text: shown as it is
+        return response.example.rstrip("\n") + "\n", "text"
+    example = response.example
+    data = example.encode("utf-8") if isinstance(example, str) else example
+    size = f"{len(data)} bytes of " if isinstance(data, bytes) else ""
     media = ", ".join(kind.media_types(response.media_type)) or "no body"
     return f"({size}{media})\n", "text"
 
