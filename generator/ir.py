@@ -125,6 +125,7 @@ class Parameter:
     has_example: bool
     annotation: str  # Python annotation in a method signature, e.g. "str | None"
     default_code: str | None  # Python default in a signature ("None", "'created'"); None when required
+    style: str | None = None  # "brackets": a query object or array in bracket notation
 
     @property
     def is_file(self) -> bool:
@@ -200,6 +201,7 @@ class Method:
     position: int  # 1-based position inside its group
     params_model: str | None  # model of the path/query/header parameters (keyed by wire name), if any
     body_media: str | None = None  # the body's declared media type (binary, text bodies)
+    body_style: str | None = None  # "brackets": a form body's nested fields in bracket notation
 
     @property
     def success(self) -> Response:

@@ -120,7 +120,7 @@ class _Builder:
             const=raw.get("const"), is_const="const" in raw, secret=bool(raw.get("secret", False)),
             description=raw["description"], schema=_defs(raw["schema"]), type=kind,
             example=raw.get("example"), has_example="example" in raw, annotation=annotation,
-            default_code=default_code,
+            default_code=default_code, style=raw.get("style"),
         )
 
     def params_model(self, method: dict[str, Any], names: MethodName, params: tuple[ir.Parameter, ...]
@@ -233,6 +233,7 @@ class _Builder:
             safety=self.safety(raw, verb), position=position,
             params_model=self.params_model(raw, names, params),
             body_media=(raw.get("body") or {}).get("media_type"),
+            body_style=(raw.get("body") or {}).get("style"),
         )
 
     def build(self) -> ir.Provider:

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 from client_support import answered
@@ -215,3 +216,43 @@ def test_values_go_out_as_given(shapes: Shapes, mode: str) -> None:
     assert last(shapes, "ListWidgets").query["since"] == ["2018-07-18T10:51:18Z"]
     with pytest.raises(shapes.pkg.ValidationError):
         call(shapes, mode, "list_widgets", since="18.07.2018")
+
+
+# --- nested form keys, bracket notation in the query, JSON in a query parameter or a header -------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_form_with_nested_fields_in_bracket_notation(shapes: Shapes, mode: str) -> None:
+    widget = call(shapes, mode, "create_charge", amount=2000, metadata={"order_id": "37"},
+                  items=[{"sku": "A1", "qty": 2}, {"sku": "Б2", "qty": 1}], expand=["charge", "customer"])
+    assert (widget.id, widget.size) == (7, 3)
+    rec = last(shapes, "CreateCharge")
+    assert rec.status == 200  # the contract server read the nested fields back and found them valid
+    assert rec.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert sorted(parse_qsl(rec.body.decode())) == sorted([
+        ("amount", "2000"), ("metadata[order_id]", "37"), ("items[0][sku]", "A1"), ("items[0][qty]", "2"),
+        ("items[1][sku]", "Б2"), ("items[1][qty]", "1"), ("expand[]", "charge"), ("expand[]", "customer"),
+    ])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_query_in_bracket_notation_and_json_in_query_and_header(shapes: Shapes, mode: str) -> None:
+    markup = {"keyboard": [[{"text": "Да"}]], "resize": True}
+    call(shapes, mode, "list_widgets", metadata={"order_id": "37", "note": "a b"}, expand=["charge"],
+         markup=markup, api_arg={"keyboard": [], "resize": False})
+    rec = last(shapes, "ListWidgets")
+    assert rec.status == 200
+    assert rec.query["metadata[order_id]"] == ["37"] and rec.query["metadata[note]"] == ["a b"]
+    assert rec.query["expand[]"] == ["charge"]
+    assert json.loads(rec.query["reply_markup"][0]) == markup  # a typed value, serialized by the client
+    assert json.loads(rec.headers["shapes-api-arg"]) == {"keyboard": [], "resize": False}
+
+
+def test_bracket_notation_rules() -> None:
+    def styled(d: dict[str, Any]) -> None:
+        method(d, "CreateRefund")["parameters"][1]["style"] = "brackets"
+        method(d, "CreateRefund")["body"]["style"] = "brackets"
+    found = [(p.message, p.path) for p in edited(styled)]
+    assert ("only a form body has a style, not a json body", "$.methods[3].body.style") in found
+    assert ("bracket notation is for query parameters; a form body declares it as body.style",
+            "$.methods[3].parameters[1].style") in found

@@ -45,3 +45,18 @@ def files(ctx: Context, node: Node) -> None:
         elif kind is not None and not kind.takes_files:
             carriers = ", ".join(k.name for k in BODIES.values() if k.takes_files)
             ctx.add(at, f"a file parameter cannot be sent in a {kind.name} body; use body content {carriers}")
+
+
+@rule("bodies")
+def styles(ctx: Context, node: Node) -> None:
+    """Bracket notation (`style: brackets`): for a query object or array, and for a form body's fields."""
+    body: dict[str, Any] | None = node.value
+    if body and "style" in body and body["content"] != "form":
+        ctx.add((*node.path, "style"), f"only a form body has a style, not a {body['content']} body")
+    for j, p in enumerate(node.method.get("parameters") or []):
+        if "style" not in p:
+            continue
+        at = ("methods", node.index, "parameters", j, "style")
+        if p["in"] != "query":
+            where = "a form body declares it as body.style" if p["in"] == "body" else f"not for the {p['in']}"
+            ctx.add(at, f"bracket notation is for query parameters; {where}")

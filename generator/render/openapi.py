@@ -152,6 +152,12 @@ def _parameters(methods: list[Method]) -> list[dict[str, Any]]:
                                 "required": required, "schema": parameter_schema(p, REFS)}
         if p.has_example:
             item["example"] = p.example
+        if p.style == "brackets" and p.type.cli == "json" and not p.type.is_array:
+            item |= {"style": "deepObject", "explode": True}  # metadata[order_id]=37
+        elif p.type.cli == "json" and not p.type.is_array and p.location is not Location.PATH:  # JSON text
+            item["content"] = {"application/json": {"schema": item.pop("schema")}}
+            if "example" in item:
+                item["content"]["application/json"]["example"] = item.pop("example")
         out.append(item)
     return out
 

@@ -43,6 +43,7 @@ def param(p: Parameter) -> Record:
         is_const=p.is_const,
         secret=p.secret,
         file=p.is_file,
+        style=p.style,
         keep=("const",) if p.is_const else (),  # a constant of null is still written out
     )
 

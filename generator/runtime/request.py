@@ -19,7 +19,7 @@ from .errors import ValidationError
 from .spec import BODY, HEADER, IDEMPOTENCY_HEADER, PATH, QUERY, Operation, Param, ProviderSpec
 from .uploads import FileBody, MultipartBody, Upload
 from .uploads import problem as upload_problem
-from .wire import text
+from .wire import brackets, text
 
 QueryItems = list[tuple[str, str | int | float | bool | None]]
 
@@ -183,6 +183,8 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
         location = info.by_wire[wire].location
         if location == PATH:
             path = path.replace("{" + wire + "}", quote(text(value), safe=""))
+        elif location == QUERY and info.by_wire[wire].style == "brackets":
+            query += brackets(wire, value)
         elif location == QUERY:
             values = value if isinstance(value, list) else [value]
             query += [(wire, text(v)) for v in values]

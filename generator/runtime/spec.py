@@ -43,7 +43,18 @@ class _Record:
 class Param(_Record):
     """One parameter: its Python keyword, where it goes and its name there."""
 
-    __slots__ = ("const", "default", "file", "is_const", "location", "name", "required", "secret", "wire")
+    __slots__ = (
+        "const",
+        "default",
+        "file",
+        "is_const",
+        "location",
+        "name",
+        "required",
+        "secret",
+        "style",
+        "wire",
+    )
 
     def __init__(
         self,
@@ -57,6 +68,7 @@ class Param(_Record):
         is_const: bool = False,
         secret: bool = False,
         file: bool = False,  # a file (path, bytes or binary file object) sent as a part or the whole body
+        style: str | None = None,  # "brackets": a query object or array in bracket notation
     ) -> None:
         self.name = name
         self.wire = wire
@@ -67,6 +79,7 @@ class Param(_Record):
         self.is_const = is_const
         self.secret = secret
         self.file = file
+        self.style = style
 
 
 class Lookup(_Record):
