@@ -1,6 +1,7 @@
 """`python -m bench [--quick] [suite ...]`: run the benchmarks, print the tables, write bench/out/report.md
 and bench/out/report.json. Suites: generation (full run vs openapi-python-client, scale, no-op), client
-(per-call overhead vs raw httpx), cli (CLI start-up), import (import time), load (async load run).
+(per-call overhead vs raw httpx), cli (CLI start-up), import (import time), load (async load run),
+files (1 GiB upload and download vs raw httpx: time and peak memory).
 The first run creates bench/.venv with the pinned openapi-python-client (never in the project's venv)."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import cli_startup, client_overhead, generation, import_time, load
+from . import cli_startup, client_overhead, files, generation, import_time, load
 from .report import summary_table
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -38,6 +39,8 @@ SUITES: dict[str, Suite] = {
     "cli": ("CLI start-up: help vs importing httpx", cli_startup.run, cli_startup.table, cli_startup.checks),
     "import": ("Import time", import_time.run, import_time.table, import_time.checks),
     "load": ("Load run: generated async client on the contract server", load.run, load.table, load.checks),
+    "files": ("File transfers: 1 GiB up and down, client vs raw httpx streaming", files.run, files.table,
+              files.checks),
 }
 
 
