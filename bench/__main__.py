@@ -2,7 +2,8 @@
 and bench/out/report.json. Suites: generation (full run vs openapi-python-client, scale, no-op), client
 (per-call overhead vs raw httpx), cli (CLI start-up), import (import time), load (async load run),
 unions (parsing a discriminated union vs a plain model),
-webhooks (verifying and parsing a delivery vs hand-written hmac + json.loads).
+webhooks (verifying and parsing a delivery vs hand-written hmac + json.loads),
+files (1 GiB upload and download vs raw httpx: time and peak memory).
 The first run creates bench/.venv with the pinned openapi-python-client (never in the project's venv)."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import cli_startup, client_overhead, generation, import_time, load, unions, webhooks
+from . import cli_startup, client_overhead, files, generation, import_time, load, unions, webhooks
 from .report import summary_table
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -47,6 +48,8 @@ SUITES: dict[str, Suite] = {
         webhooks.table,
         webhooks.checks,
     ),
+    "files": ("File transfers: 1 GiB up and down, client vs raw httpx streaming", files.run, files.table,
+              files.checks),
 }
 
 

@@ -145,6 +145,12 @@ class Parameter:
     has_example: bool
     annotation: str  # Python annotation in a method signature, e.g. "str | None"
     default_code: str | None  # Python default in a signature ("None", "'created'"); None when required
+    style: str | None = None  # "brackets": a query object or array in bracket notation
+
+    @property
+    def is_file(self) -> bool:
+        """A file (`format: binary`): sent as a part or the whole body, outside the body model."""
+        return self.schema.get("format") == "binary"
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,9 @@ class Response:
     example: Any
     has_example: bool
     content: str  # a key of `kinds.ANSWERS`
+    media_type: str | None = None  # the declared media type (binary, text answers)
+    filename: str | None = None  # the file name the contract server gives a binary answer
+    python: str | None = None  # the result's annotation when it is not `model` (a top-level array, a scalar)
 
     @property
     def is_success(self) -> bool:
@@ -211,6 +220,8 @@ class Method:
     safety: Safety
     position: int  # 1-based position inside its group
     params_model: str | None  # model of the path/query/header parameters (keyed by wire name), if any
+    body_media: str | None = None  # the body's declared media type (binary, text bodies)
+    body_style: str | None = None  # "brackets": a form body's nested fields in bracket notation
 
     @property
     def success(self) -> Response:

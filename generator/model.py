@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import ir
 from .jsonschema_form import to_json_schema
-from .kinds import AUTH, BODIES, DEFAULT_ANSWER
+from .kinds import ANSWERS, AUTH, BODIES, DEFAULT_ANSWER
 from .load import Document
 from .model_webhooks import webhooks_of
 from .names import slug, snake
@@ -76,6 +77,8 @@ class _Builder:
                               enum_descriptions=item.enum_descriptions, item=item)
         if kind == "object":
             return ir.TypeRef(python="dict[str, Any]", label="object", cli="json", model=None)
+        if kind == "string" and schema.get("format") == "binary":  # a file: path, bytes or binary file
+            return ir.TypeRef(python="FileInput", label="file", cli="file", model=None)
         enum = tuple(schema.get("enum", ()))
         meanings = tuple(schema.get("x-enum-descriptions", ()))
         if enum:
@@ -150,7 +153,7 @@ class _Builder:
             const=raw.get("const"), is_const="const" in raw, secret=bool(raw.get("secret", False)),
             description=raw["description"], schema=_defs(raw["schema"]), type=kind,
             example=raw.get("example"), has_example="example" in raw, annotation=annotation,
-            default_code=default_code,
+            default_code=default_code, style=raw.get("style"),
         )
 
     def params_model(self, method: dict[str, Any], names: MethodName, params: tuple[ir.Parameter, ...]
@@ -178,7 +181,7 @@ class _Builder:
         body = method.get("body")
         if not body:
             return None
-        fields = [p for p in params if p.location is ir.Location.BODY]
+        fields = [p for p in params if p.location is ir.Location.BODY and not p.is_file]  # files: streamed
         schema: dict[str, Any] = {
             "type": "object",
             "description": f"Request body of {method['name']}.",
@@ -205,11 +208,30 @@ class _Builder:
             ir.Header(name, h["description"], _defs(h.get("schema", {"type": "string"})), h.get("example"))
             for name, h in (raw.get("headers") or {}).items()
         )
+        example, has_example = raw.get("example"), "example" in raw
+        if "example_file" in raw:  # a binary example shipped beside the spec
+            example, has_example = (Path(self.doc.file).parent / raw["example_file"]).read_bytes(), True
+        kind = ANSWERS[raw.get("content", DEFAULT_ANSWER)]
+        python = None
+        if kind.result is not None:
+            python = kind.result
+        elif schema is not None and status.startswith("2") and self.resolved(schema).get("type") != "object":
+            python = self.type_of(schema, accept_dict=False).python
         return ir.Response(
             status=int(status), description=raw["description"], schema=_defs(schema) if schema else None,
-            model=model, headers=headers, example=raw.get("example"), has_example="example" in raw,
-            content=raw.get("content", DEFAULT_ANSWER),
+            model=model, headers=headers, example=example, has_example=has_example, content=kind.name,
+            media_type=raw.get("media_type"), python=python,
+            filename=raw.get("filename") or (PurePosixPath(raw["example_file"]).name if "example_file" in raw
+                                             else None),
         )
+
+    def resolved(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """A schema with its `$ref`s followed (to tell an object from an array or a scalar)."""
+        seen: set[str] = set()
+        while (name := ref_name(schema)) is not None and name not in seen:
+            seen.add(name)
+            schema = self.schemas[name]
+        return schema
 
     def safety(self, method: dict[str, Any], verb: str) -> ir.Safety:
         spec = method.get("idempotency")
@@ -243,6 +265,8 @@ class _Builder:
             responses=tuple(self.response(names, s, r) for s, r in raw["responses"].items()),
             safety=self.safety(raw, verb), position=position,
             params_model=self.params_model(raw, names, params),
+            body_media=(raw.get("body") or {}).get("media_type"),
+            body_style=(raw.get("body") or {}).get("style"),
         )
 
     def build(self) -> ir.Provider:

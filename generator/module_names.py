@@ -23,6 +23,8 @@ CLIENT_IMPORTS: tuple[tuple[str, ...], ...] = (
         "from opi._runtime.client import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, TimeoutTypes",
         "from opi._runtime.client import AsyncClient as _AsyncBase",
         "from opi._runtime.client import SyncClient as _SyncBase",
+        "from opi._runtime.download import Download, DownloadTarget",
+        "from opi._runtime.uploads import FileInput",
         "from opi._runtime.response import RawResponse",
         f"from opi._runtime.spec import {', '.join(sorted(spec.__all__))}",  # every record class
     ),

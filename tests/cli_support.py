@@ -36,7 +36,8 @@ def opi(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, 
     proc = subprocess.run(
         [str(OPI), *args], capture_output=True, env=clean, cwd=cwd, timeout=timeout, check=False
     )
-    return Run(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
+    # A file answer written to the pipe is bytes, not text: shown with replacement characters.
+    return Run(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8"))
 
 
 def cli_text(value: Any) -> str:

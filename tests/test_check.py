@@ -187,7 +187,7 @@ SEMANTIC_CASES: list[tuple[str, Callable[[Data], object], list[tuple[str, str]]]
      [("GET requests cannot have a body", "$.methods[1].body"),
       ("body declared but no parameter is 'in: body'", "$.methods[1].body")]),
     ("form-object", lambda d: add_param(d, "GetToken", name="extra", schema={"type": "object"}, **{"in": "body"}),
-     [("form bodies hold scalar fields only, not mappings", "$.methods[0].parameters[2].schema")]),
+     [("form bodies hold scalar fields only, not mappings (unless body.style is brackets)", "$.methods[0].parameters[2].schema")]),
     ("keyword", lambda d: add_param(d, "GetRefund", name="from", schema={"type": "string"}, **{"in": "query"}),
      [("parameter name 'from' is a Python keyword; rename it and keep the wire name in 'field'",
        "$.methods[1].parameters[1].name")]),
@@ -228,9 +228,32 @@ SEMANTIC_CASES: list[tuple[str, Callable[[Data], object], list[tuple[str, str]]]
      [("at least one 2xx response is required", "$.methods[1].responses")]),
     ("2xx-no-example", lambda d: method(d, "GetRefund")["responses"]["200"].pop("example"),
      [("a 2xx response needs an example (it is the docs' Result)", "$.methods[1].responses.200")]),
-    ("2xx-array", lambda d: method(d, "GetRefund")["responses"]["200"].update(
-        schema={"type": "array", "items": {"$ref": "#/schemas/Refund"}}, example=[]),
-     [("a 2xx response schema must be an object", "$.methods[1].responses.200.schema")]),
+    ("2xx-array-is-fine", lambda d: method(d, "GetRefund")["responses"]["200"].update(
+        schema={"type": "array", "items": {"$ref": "#/schemas/Refund"}}, example=[]), []),
+    ("2xx-array-example-checked", lambda d: method(d, "GetRefund")["responses"]["200"].update(
+        schema={"type": "array", "items": {"$ref": "#/schemas/Refund"}}, example=[1]),
+     [("example does not match its schema: expected a mapping, got an integer",
+       "$.methods[1].responses.200.example[0]")]),
+    ("binary-without-media-type", lambda d: (method(d, "GetRefund")["responses"]["200"].update(
+        content="binary", example="%PDF"), method(d, "GetRefund")["responses"]["200"].pop("schema")),
+     [("a binary answer needs a 'media_type' (such as application/pdf)", "$.methods[1].responses.200")]),
+    ("binary-with-json-media-type", lambda d: (method(d, "GetRefund")["responses"]["200"].update(
+        content="binary", media_type="application/json", example="x"),
+        method(d, "GetRefund")["responses"]["200"].pop("schema")),
+     [("a binary answer is not JSON: use content: json", "$.methods[1].responses.200.media_type")]),
+    ("text-not-text-media", lambda d: (method(d, "GetRefund")["responses"]["200"].update(
+        content="text", media_type="application/pdf", example="x"),
+        method(d, "GetRefund")["responses"]["200"].pop("schema")),
+     [("a text answer's media type is text/*, not 'application/pdf'", "$.methods[1].responses.200.media_type")]),
+    ("empty-with-example", lambda d: (method(d, "GetRefund")["responses"]["200"].update(content="empty"),
+                                      method(d, "GetRefund")["responses"]["200"].pop("schema")),
+     [("an empty answer has no body, so no 'example'", "$.methods[1].responses.200.example")]),
+    ("json-with-media-type", lambda d: method(d, "GetRefund")["responses"]["200"].update(
+        media_type="text/csv"),
+     [("a JSON answer has no 'media_type'", "$.methods[1].responses.200.media_type")]),
+    ("content-on-error", lambda d: method(d, "GetRefund")["responses"]["404"].update(content="text"),
+     [("only a 2xx response declares its content; errors are the provider's error model",
+       "$.methods[1].responses.404.content")]),
     ("error-without-example-is-fine", lambda d: method(d, "GetRefund")["responses"]["404"].pop("example"), []),
     ("error-own-schema", lambda d: method(d, "GetRefund")["responses"]["404"].update(
         schema={"type": "object", "required": ["code"], "properties": {"code": {"type": "integer"}}}),

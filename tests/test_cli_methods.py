@@ -8,6 +8,7 @@ same the Python client returns.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,7 +47,7 @@ def test_every_provider_and_method_is_covered() -> None:
 
 
 @pytest.mark.parametrize(("alias", "name"), METHODS)
-def test_every_method(servers: dict[str, MockServer], alias: str, name: str) -> None:
+def test_every_method(servers: dict[str, MockServer], alias: str, name: str, tmp_path: Path) -> None:
     p = provider(alias)
     m = p.method(name)
     server = servers[alias]
@@ -54,9 +55,16 @@ def test_every_method(servers: dict[str, MockServer], alias: str, name: str) -> 
     kwargs = example_kwargs(p, m)
     creds = credentials(p)
     args, env = cli_call(p, m, kwargs, creds)
-    run = opi(*args, "--base-url", server.url, env=env)
+    saved = tmp_path / "answer.bin"
+    is_file = m.success.content == "binary"  # a file answer goes to --out
+    run = opi(*args, "--base-url", server.url, *(["--out", str(saved)] if is_file else []), env=env)
     assert run.code == 0, run.err
-    assert run.err == ""
+    if is_file:
+        example = m.success.example
+        assert saved.read_bytes() == (example if isinstance(example, bytes) else str(example).encode())
+        assert f"written to {saved}" in run.err and run.out == ""
+    else:
+        assert run.err == ""
 
     # The request is the one the docs prescribe.
     [rec] = answered(server, m.name)
@@ -66,13 +74,19 @@ def test_every_method(servers: dict[str, MockServer], alias: str, name: str) -> 
         assert (rec.form if m.body_content == "form" else rec.json) == want.body
     assert rec.status == m.success.status
 
+    if m.success.content != "json":  # a file, text or no body: not JSON on stdout
+        expected = {"text": f"{m.success.example}\n", "empty": ""}.get(m.success.content, "")
+        assert run.out == expected
+        return
     # stdout is the answer as pretty UTF-8 JSON, equal to what the Python client returns for the same call.
     assert run.out.startswith(("{\n  ", "[\n  ", "null", '"'))
     shown = json.loads(run.out)
     server.reset()
     with package(alias).Client(base_url=server.url, **creds) as client:
         result = getattr(client, m.py_name)(**kwargs)
-    assert _without_tokens(alias, name, shown) == _without_tokens(alias, name, result.to_json_dict())
+    data = [r.to_json_dict() for r in result] if isinstance(result, list) else result
+    data = data.to_json_dict() if hasattr(data, "to_json_dict") else data
+    assert _without_tokens(alias, name, shown) == _without_tokens(alias, name, data)
     assert "\\u04" not in run.out  # Cyrillic stays readable
 
     # Secrets went in by environment variable and come out nowhere.

@@ -75,9 +75,11 @@ def _ids() -> list[str]:
 
 @pytest.mark.parametrize(("provider", "path"), PAGES, ids=_ids())
 def test_python_example_runs(
-    provider: Provider, path: str, servers: dict[str, MockServer], monkeypatch: pytest.MonkeyPatch
+    provider: Provider, path: str, servers: dict[str, MockServer], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     [code] = Page.parse(spec_docs()[path]).fence('python title="Code example"')
+    monkeypatch.chdir(tmp_path)  # a file method's example saves its file (out=...) where it runs
     for name in list(os.environ):
         if name.startswith("OPI_"):
             monkeypatch.delenv(name)
@@ -93,7 +95,7 @@ def test_python_example_runs(
     printed = out.getvalue().strip()
     assert printed, "the example prints the answer"
     answer = ast.literal_eval(printed)
-    assert isinstance(answer, dict) and answer
+    assert isinstance(answer, dict | list) and answer  # a list: a top-level array answer
     called = re.search(r"client\.(\w+)\(", code)
     assert called is not None
     method = next(m for m in provider.methods if m.py_name == called.group(1))
@@ -113,7 +115,7 @@ def _bash_script(provider: Provider, bash: str) -> str:
     return script
 
 
-def _run_cli(provider: Provider, path: str, url: str) -> subprocess.CompletedProcess[str]:
+def _run_cli(provider: Provider, path: str, url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     [bash] = Page.parse(spec_docs()[path]).fence('bash title="CLI command example"')
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPI_")}
     env[provider.base_url_env] = url
@@ -125,6 +127,7 @@ def _run_cli(provider: Provider, path: str, url: str) -> subprocess.CompletedPro
         env=env,
         timeout=60,
         check=False,
+        cwd=cwd,  # a file method's example saves its file (--out) where it runs
     )
 
 
@@ -135,10 +138,13 @@ def cli_servers() -> Iterator[dict[str, MockServer]]:
 
 
 @pytest.fixture(scope="module")
-def cli_runs(cli_servers: dict[str, MockServer]) -> dict[str, subprocess.CompletedProcess[str]]:
+def cli_runs(
+    cli_servers: dict[str, MockServer], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, subprocess.CompletedProcess[str]]:
     """Every page's CLI example on servers of their own, a few at a time (each is a process of its own)."""
+    work = tmp_path_factory.mktemp("cli-examples")
     with ThreadPoolExecutor(max_workers=4) as pool:
-        futures = {path: pool.submit(_run_cli, p, path, cli_servers[p.alias].url) for p, path in PAGES}
+        futures = {path: pool.submit(_run_cli, p, path, cli_servers[p.alias].url, work) for p, path in PAGES}
         return {path: future.result() for path, future in futures.items()}
 
 
@@ -151,8 +157,11 @@ def test_cli_example_runs(
 ) -> None:
     run = cli_runs[path]
     assert run.returncode == 0, run.stderr
-    answer = json.loads(run.stdout)
-    assert isinstance(answer, dict) and answer
+    if re.search(r"--out \S+", run.args[2]):  # a file answer, saved by --out
+        assert "written to" in run.stderr and run.stdout == ""
+    else:
+        answer = json.loads(run.stdout)
+        assert isinstance(answer, dict | list) and answer  # a list: a top-level array answer
     called = re.search(rf"^opi {provider.alias} (\w+)", run.args[2], re.M)
     assert called is not None
     assert cli_servers[provider.alias].requests_for(called.group(1)), (

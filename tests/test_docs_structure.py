@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -99,7 +100,7 @@ def test_method_page(item: tuple[Provider, Method]) -> None:
     assert len(signature) == 1
     for p in method.parameters:
         assert (f"{p.py_name}: " in signature[0]) is not p.is_const
-    assert signature[0].endswith(f"-> {method.success.model or 'Any'}")
+    assert signature[0].endswith(f"-> {method.success.python or method.success.model or 'Any'}")
 
     tables = page.tables()
     params = tables[0]
@@ -127,9 +128,12 @@ def test_method_page(item: tuple[Provider, Method]) -> None:
 
     returns = next(t for t in texts if t.startswith("Returns:"))
     success = method.success
-    if success.model:
-        assert success.model in returns
-        schema = provider.schemas[success.model]
+    # An array's fields are its items' (the model its annotation names); a file, text or nothing has none.
+    shown_model = (next((n for n in re.findall(r"\w+", success.python) if n in provider.schemas), None)
+                   if success.python else success.model)
+    if shown_model:
+        assert shown_model in returns
+        schema = provider.schemas[shown_model]
         fields = next(t for t in tables if t.header == FIELD_HEADER)
         names = [row[0].strip("`") for row in fields.texts]
         assert [n for n in names if "." not in n] == list(schema.get("properties", {}))
@@ -154,6 +158,10 @@ def test_method_page(item: tuple[Provider, Method]) -> None:
     html = "".join(page.html())
     assert "<Tabs>" in html and '<TabItem value="bash"' in html and '<TabItem value="batch"' in html
 
+    if success.content != "json":  # a file, text or no body: a text block
+        [result] = page.fence('text title="Result"')
+        assert result.strip()
+        return
     [result] = page.fence('json title="Result"')
     assert result.strip()
     assert json.loads(result) == success.example

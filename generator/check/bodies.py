@@ -29,3 +29,34 @@ def content(ctx: Context, node: Node) -> None:
     """The body by the rules of its kind (`generator/kinds/body`)."""
     if node.value:
         BODIES[node.value["content"]].check(ctx, node.method, ("methods", node.index))
+
+
+@rule("bodies")
+def files(ctx: Context, node: Node) -> None:
+    """A file parameter (`format: binary`) is a part of a body kind that carries files, nowhere else."""
+    body: dict[str, Any] | None = node.value
+    kind = BODIES[body["content"]] if body else None
+    for j, p in enumerate(node.method.get("parameters") or []):
+        if p["schema"].get("format") != "binary":
+            continue
+        at = ("methods", node.index, "parameters", j, "schema", "format")
+        if p["in"] != "body":
+            ctx.add(at, f"a file parameter is sent in a body, not in the {p['in']}")
+        elif kind is not None and not kind.takes_files:
+            carriers = ", ".join(k.name for k in BODIES.values() if k.takes_files)
+            ctx.add(at, f"a file parameter cannot be sent in a {kind.name} body; use body content {carriers}")
+
+
+@rule("bodies")
+def styles(ctx: Context, node: Node) -> None:
+    """Bracket notation (`style: brackets`): for a query object or array, and for a form body's fields."""
+    body: dict[str, Any] | None = node.value
+    if body and "style" in body and body["content"] != "form":
+        ctx.add((*node.path, "style"), f"only a form body has a style, not a {body['content']} body")
+    for j, p in enumerate(node.method.get("parameters") or []):
+        if "style" not in p:
+            continue
+        at = ("methods", node.index, "parameters", j, "style")
+        if p["in"] != "query":
+            where = "a form body declares it as body.style" if p["in"] == "body" else f"not for the {p['in']}"
+            ctx.add(at, f"bracket notation is for query parameters; {where}")

@@ -1,10 +1,14 @@
-"""Responses of one method: a 2xx answer with an object schema and an example; examples fit their schemas."""
+"""Responses of one method: a 2xx answer by the rules of its kind (`generator/kinds/answer`); examples fit
+their schemas."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .. import http_syntax as headers
+from ..kinds import ANSWERS, DEFAULT_ANSWER
 from .core import Context, Node, rule
-from .schemas import check_instance, is_object
+from .schemas import check_instance
 
 
 @rule("responses")
@@ -14,17 +18,23 @@ def answers(ctx: Context, node: Node) -> None:
         ctx.add(node.path, "at least one 2xx response is required", key=True)
     for status, response in responses.items():
         here = (*node.path, status)
+        kind = ANSWERS[response.get("content", DEFAULT_ANSWER)]
         if status.startswith("2"):
+            kind.check(ctx, response, here)
+            if "example_file" in response and not (Path(ctx.doc.file).parent / response["example_file"]).is_file():
+                ctx.add((*here, "example_file"), "no such file beside the spec")
+        elif "content" in response:
+            ctx.add((*here, "content"), "only a 2xx response declares its content; errors are the provider's "
+                    "error model", key=True)
+        if status.startswith("2") and kind.needs_schema:
             schema = response.get("schema")
             if schema is None:
                 ctx.add(here, "a 2xx response needs a schema", key=True)
-            elif is_object(ctx, schema) is False:
-                ctx.add((*here, "schema"), "a 2xx response schema must be an object")
             if "example" not in response:
                 ctx.add(here, "a 2xx response needs an example (it is the docs' Result)", key=True)
             elif schema is not None:
                 check_instance(ctx, response["example"], schema, (*here, "example"))
-        elif "example" in response:
+        elif not status.startswith("2") and "example" in response:
             schema = response.get("schema", ctx.data["errors"]["schema"])
             check_instance(ctx, response["example"], schema, (*here, "example"))
 

@@ -6,16 +6,21 @@ Each registry's keys are exactly the values the spec format allows for the key t
 
 from __future__ import annotations
 
+from .answer import binary, empty, text
 from .answer import json as json_answer
 from .auth import api_key, basic, bearer, oauth2
 from .base import AnswerKind, AuthKind, BodyKind
-from .body import form
+from .body import binary as binary_body
+from .body import form, multipart
 from .body import json as json_body
+from .body import text as text_body
 from .webhook import hmac, ip_ranges, standard_webhooks, token_header
 from .webhook.base import WebhookKind
 
-BODIES: dict[str, BodyKind] = {k.name: k for k in (json_body.KIND, form.KIND)}
-ANSWERS: dict[str, AnswerKind] = {k.name: k for k in (json_answer.KIND,)}
+BODIES: dict[str, BodyKind] = {
+    k.name: k for k in (json_body.KIND, form.KIND, multipart.KIND, binary_body.KIND, text_body.KIND)
+}
+ANSWERS: dict[str, AnswerKind] = {k.name: k for k in (json_answer.KIND, empty.KIND, text.KIND, binary.KIND)}
 AUTH: dict[str, AuthKind] = {k.name: k for k in (bearer.KIND, basic.KIND, api_key.KIND, oauth2.KIND)}
 
 WEBHOOKS: dict[str, WebhookKind] = {

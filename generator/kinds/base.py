@@ -28,24 +28,83 @@ class BodyKind:
     # The contract server gets every field as text (form) rather than typed JSON, so it converts the text
     # to each field's schema type before validating.
     textual: bool = False
+    takes_files: bool = False  # its body parameters may be files (`format: binary`)
 
     def check(self, report: Reporter, method: Mapping[str, Any], at: JsonPath) -> None:
         """Spec rules that hold for this kind only; `at` is the method's path."""
+
+    whole: bool = False  # its one body parameter is the whole body (binary, text)
+
+    def media_types(self, declared: str | None) -> tuple[str, ...]:
+        """The media type the body is sent as (a method may declare its own: `body.media_type`)."""
+        return (declared or self.media_type,)
+
+    def openapi_body(self, schema: dict[str, Any], example: dict[str, Any]) -> tuple[Any, Any]:
+        """The OpenAPI schema and example of the body, from the body's full schema (files included) and
+        its example fields (None: no example)."""
+        if self.whole:
+            only = next(iter(schema.get("properties", {}).values()), {"type": "string"})
+            value = next(iter(example.values()), None)
+            return only, value if isinstance(value, str) and only.get("format") != "binary" else None
+        return schema, {k: v for k, v in example.items()
+                        if schema.get("properties", {}).get(k, {}).get("format") != "binary"}
 
     def parse(self, body: bytes, content_type: str) -> dict[str, Any] | str:
         """The contract server's reading of a request body: its fields by wire name, or why it is refused."""
         raise NotImplementedError
 
 
+class ReceivedFile(str):
+    """A file the contract server received (a multipart part or a raw body): its text is its file name,
+    so it validates as the string a file parameter's schema describes; `data` holds its bytes."""
+
+    data: bytes
+    media_type: str
+
+    def __new__(cls, filename: str, data: bytes, media_type: str) -> ReceivedFile:
+        made = super().__new__(cls, filename)
+        made.data, made.media_type = data, media_type
+        return made
+
+
+def single_body_parameter(report: Reporter, method: Mapping[str, Any], at: JsonPath, what: str) -> int | None:
+    """The index of a body kind's one body parameter (reported unless there is exactly one)."""
+    found = [j for j, p in enumerate(method.get("parameters") or []) if p["in"] == "body"]
+    if len(found) > 1:
+        report.add((*at, "parameters", found[1]), f"a {what} body has exactly one 'in: body' parameter")
+        return None
+    return found[0] if found else None
+
+
 class AnswerKind:
     """A success answer's body."""
 
     name: str
-    media_type: str
+    media_type: str  # the default media type; a response may declare its own (`media_type`)
+    result: str | None = None  # the Python result type; None: the response's model
+    returns: str = ""  # docs: what the method returns, e.g. "the file (a `Download`)"
+    needs_schema: bool = False  # the answer is described by a schema and an example
+    takes_out: bool = False  # the method takes `out=` (a path or file to stream the answer to)
+
+    def check(self, report: Reporter, response: Mapping[str, Any], at: JsonPath) -> None:
+        """Spec rules that hold for this kind only; `at` is the response's path."""
+
+    def media_types(self, declared: str | None) -> tuple[str, ...]:
+        """The media types a success answer of this kind comes as; () for no body."""
+        return (declared or self.media_type,)
 
     def encode(self, value: Any) -> bytes:
         """The contract server's answer body for an example value."""
         raise NotImplementedError
+
+    def openapi(self, declared: str | None, schema: Any, example: Any, has_example: bool) -> dict[str, Any]:
+        """The OpenAPI `content` of a success answer ({} for no body)."""
+        media: dict[str, Any] = {}
+        if schema is not None:
+            media["schema"] = schema
+        if has_example:
+            media["example"] = example
+        return {m: media for m in self.media_types(declared)}
 
 
 # The contract server's view of a credential: the expected value of an input (None: any), and the state of

@@ -7,6 +7,7 @@ import http
 import json
 import math
 from typing import Any
+from urllib.parse import quote
 
 from jsonschema import Draft202012Validator
 
@@ -24,6 +25,12 @@ def _encode(body: Any) -> bytes:
 
 def json_answer(status: int, body: Any, headers: tuple[tuple[str, str], ...] = ()) -> Answer:
     return Answer(status, _encode(body), (("content-type", "application/json"), *headers))
+
+
+def disposition(filename: str) -> str:
+    """`Content-Disposition` of a file answer: an ASCII fallback name and the exact name (RFC 6266)."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _header_text(value: Any) -> str:
@@ -100,11 +107,14 @@ class Answers:
         headers = tuple(
             (h.name.lower(), _header_text(h.example)) for h in response.headers if h.example is not None
         )
-        if not use_body and not response.has_example:
-            return Answer(response.status, b"", headers)
         kind = ANSWERS[response.content]
+        media = kind.media_types(response.media_type)
+        if (not use_body and not response.has_example) or not media:
+            return Answer(response.status, b"", headers)
         content = kind.encode(body if use_body else self.example(method))
-        return Answer(response.status, content, (("content-type", kind.media_type), *headers))
+        if response.filename:
+            headers = (("content-disposition", disposition(response.filename)), *headers)
+        return Answer(response.status, content, (("content-type", media[0]), *headers))
 
     def token(self, method: Method, scheme: AuthScheme, token: str, ttl: float) -> Answer:
         body = self.example(method)

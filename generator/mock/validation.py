@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
@@ -18,7 +19,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from ..contract import ErrorKind, normalize, parameter_schema
 from ..ir import JsonSchema, Location, Method, Parameter, Provider
 from ..kinds import BODIES
-from .values import from_wire
+from .values import from_wire, nested, typed
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -166,9 +167,14 @@ class RequestValidator:
         parsed = kind.parse(incoming.body, incoming.content_type)
         if isinstance(parsed, str):
             return {}, Problem(ErrorKind.VALIDATION, parsed, "body")
-        if kind.textual:
-            fields = {p.wire: p for p in method.parameters if p.location is Location.BODY}
-            parsed = {k: from_wire([v], fields[k].schema, self.defs) if k in fields else v
+        fields = {p.wire: p for p in method.parameters if p.location is Location.BODY}
+        if kind.whole and len(fields) == 1:  # the whole body is the one parameter (a file, text)
+            parsed = {next(iter(fields)): parsed.pop("")}
+        if method.body_style == "brackets":  # nested fields in bracket notation
+            parsed = typed(nested(parse_qsl(incoming.body.decode("utf-8"), keep_blank_values=True)),
+                           {"properties": {w: p.schema for w, p in fields.items()}}, self.defs)
+        elif kind.textual:  # text fields read as their types; files (ReceivedFile) stay as they came
+            parsed = {k: from_wire([v], fields[k].schema, self.defs) if k in fields and type(v) is str else v
                       for k, v in parsed.items()}
         return parsed, None
 
@@ -193,6 +199,10 @@ class RequestValidator:
               body: dict[str, Any]) -> tuple[bool, Any]:
         if param.location is Location.PATH:
             return param.wire in path_values, path_values.get(param.wire)
+        if param.location is Location.QUERY and param.style == "brackets":
+            pairs = [(k, v) for k, vs in incoming.query.items() if k.split("[", 1)[0] == param.wire for v in vs]
+            found = nested(pairs)
+            return (True, typed(found[param.wire], param.schema, self.defs)) if param.wire in found else (False, None)
         if param.location is Location.QUERY:
             raw = incoming.query.get(param.wire)
             return (True, from_wire(raw, param.schema, self.defs)) if raw else (False, None)

@@ -72,3 +72,55 @@ def from_wire(values: list[str], schema: JsonSchema, defs: dict[str, JsonSchema]
         item = target.get("items", {})
         return [scalar(v, item if isinstance(item, dict) else {}, defs)[0] for v in values]
     return scalar(values[-1], schema, defs)[0]
+
+
+_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+
+
+def nested(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Bracket notation read back (`a[b]=1`, `a[0][c]=2`, `a[]=x`): objects as dicts, arrays as lists."""
+    root: dict[str, Any] = {}
+    for key, value in pairs:
+        head = key.split("[", 1)[0]
+        rest = key[len(head):]
+        parts = _SEGMENT.findall(rest) if rest and _SEGMENT.sub("", rest) == "" else None
+        if parts is None:  # not bracket notation: the key as it is
+            root[key] = value
+            continue
+        node: Any = root
+        path = [head, *parts]
+        for i, part in enumerate(path):
+            last = i == len(path) - 1
+            if isinstance(node, list):
+                if part == "" or not part.isdigit():
+                    node.append(value if last else {})
+                    node = node[-1]
+                    continue
+                index = int(part)
+                while len(node) <= index:
+                    node.append(None)
+                if last:
+                    node[index] = value
+                elif node[index] is None:
+                    node[index] = [] if path[i + 1] == "" or path[i + 1].isdigit() else {}
+                node = node[index]
+                continue
+            if last:
+                node[part] = value
+            else:
+                nxt = path[i + 1]
+                node = node.setdefault(part, [] if nxt == "" or nxt.isdigit() else {})
+    return root
+
+
+def typed(value: Any, schema: JsonSchema, defs: dict[str, JsonSchema]) -> Any:
+    """Text leaves of a nested value read as the types the schema declares."""
+    target = resolve(schema, defs)
+    if isinstance(value, dict):
+        props = target.get("properties") or {}
+        extra = target.get("additionalProperties")
+        return {k: typed(v, props.get(k, extra if isinstance(extra, dict) else {}), defs) for k, v in value.items()}
+    if isinstance(value, list):
+        item = target.get("items")
+        return [typed(v, item if isinstance(item, dict) else {}, defs) for v in value]
+    return scalar(value, schema, defs)[0] if isinstance(value, str) else value

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..ir import Location, Method, Parameter, Provider
+from ..kinds import ANSWERS
 from ..module_names import CLIENT_IMPORTS
 from .env import render
 from .pycode import Record
@@ -21,16 +23,21 @@ class MethodView:
     keywords: tuple[Parameter, ...]  # the signature's keywords (constants are sent, not asked for)
     outside_body: tuple[Parameter, ...]  # the keywords next to `body=` in the body-model overload
     operation: Record  # what the runtime needs to send it
+    takes_out: bool = False  # a file answer: the method takes `out=`
+    returns: str = ""  # the docstring's "Returns ..." when the kind words it (not a model)
 
 
 def _method(method: Method) -> MethodView:
     keywords = tuple(p for p in method.parameters if not p.is_const)
+    kind = ANSWERS[method.success.content]
     return MethodView(
         method=method,
-        result=method.success.model or RAW_RESPONSE,
+        result=method.success.python or method.success.model or RAW_RESPONSE,
         keywords=keywords,
-        outside_body=tuple(p for p in keywords if p.location is not Location.BODY),
+        outside_body=tuple(p for p in keywords if p.location is not Location.BODY or p.is_file),
         operation=operation(method),
+        takes_out=kind.takes_out,
+        returns=f"{kind.returns}; errors raise the provider's typed errors" if kind.returns else "",
     )
 
 
@@ -39,6 +46,7 @@ def _imported_models(provider: Provider) -> list[str]:
     for m in provider.methods:
         names.update(n for n in (m.success.model, m.body_model, m.params_model) if n)
         names.update(*(p.type.models() for p in m.parameters))
+        names.update(re.findall(r"\w+", m.success.python or "") & provider.schemas.keys())
     return sorted(names)
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from ..ir import Input, Method, Parameter, Provider
+from ..kinds import ANSWERS
 from .examples import bash_arg, batch_arg, batch_text, cli_text, py_call, py_literal, shorten_secret
 
 CLI = "opi"
@@ -109,8 +111,16 @@ def python_example(provider: Provider, method: Method) -> str:
     lines.append(f"from opi.{provider.alias} import Client\n")
     lines.append(py_call("with Client", args, 0, " as client:"))
     call = [f"{p.py_name}={_python_value(p, value, 8)}" for p, value in params]
+    saved = out_file(method)
+    if saved is not None:
+        call.append(f"out={py_literal(saved)}")
     lines.append(py_call(f"result = client.{method.py_name}", call, 4))
-    lines.append("    print(result.to_json_dict())" if method.success.model else "    print(result)")
+    if saved is not None or (method.success.model and method.success.python is None):
+        lines.append("    print(result.to_json_dict())")
+    elif (python := method.success.python or "").startswith("list[") and python[5:-1] in provider.schemas:
+        lines.append("    print([item.to_json_dict() for item in result])")  # an array of models
+    else:
+        lines.append("    print(result)")
     return "\n".join(lines) + "\n"
 
 
@@ -137,7 +147,19 @@ def _options(provider: Provider, method: Method) -> list[_Option]:
     if choice is not None:
         text, quoted = cli_text(choice.value, choice.kind)
         out.append(_Option(choice.option, text, quoted, False, None))
+    saved = out_file(method)
+    if saved is not None:
+        out.append(_Option("out", saved, False, False, None))
     return out
+
+
+def out_file(method: Method) -> str | None:
+    """The file a file method's examples save to (`out=`, `--out`): named after the method, with the
+    extension of the provider's file name when the spec gives one."""
+    if not ANSWERS[method.success.content].takes_out:
+        return None
+    suffix = PurePosixPath(method.success.filename or "").suffix
+    return method.py_name + (suffix if suffix.isascii() and suffix[1:].isalnum() else ".bin")
 
 
 def _command(

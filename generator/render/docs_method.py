@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 from ..ir import Method, Provider, Response
-from ..kinds import BODIES
+from ..kinds import ANSWERS, BODIES
 from .docs_examples import credentials, examples
 from .docs_layout import Layout, front_matter
 from .docs_pages import CodeBlock, MethodPage, Row
@@ -106,11 +107,30 @@ def signature(method: Method) -> str:
         if not p.is_const
     ]
     star = "*, " if args else ""
-    return code(f"client.{method.py_name}({star}{', '.join(args)}) -> {method.success.model or 'Any'}")
+    if ANSWERS[method.success.content].takes_out:
+        args.append("out: DownloadTarget | None = None")
+        star = "*, "
+    result = method.success.python or method.success.model or "Any"
+    return code(f"client.{method.py_name}({star}{', '.join(args)}) -> {result}")
 
 
 def _returns(provider: Provider, response: Response, models: str) -> tuple[str, tuple[FieldRow, ...]]:
     status = f"HTTP status {response.status}: {md(response.description)}"
+    kind = ANSWERS[response.content]
+    if kind.returns:
+        media = ", ".join(code(m) for m in kind.media_types(response.media_type))
+        text = md(kind.returns[0].upper() + kind.returns[1:]) + (f", sent as {media}." if media else ".")
+        if kind.takes_out:
+            text += (f"{BR}Binary data: pass {code('out=')} (a path or an open binary file; in the CLI "
+                     f"{code('--out FILE')}) to stream a large file to disk instead of into memory.")
+        return f"{text} {status}", ()
+    if response.python is not None:  # a top-level array (of a model) or a scalar
+        item = next((n for n in re.findall(r"\w+", response.python) if n in provider.schemas), None)
+        if item is None:
+            return f"{code(response.python)}. {status}", ()
+        schema = provider.schemas[item]
+        text = f"{code(response.python)}, each a {model_link(item, models)}. {status}"
+        return text, tuple(field_rows(schema, models, provider.schemas))
     if response.model is None:
         return f"the answer's JSON. {status}", ()
     schema = provider.schemas.get(response.model, {})
@@ -120,6 +140,20 @@ def _returns(provider: Provider, response: Response, models: str) -> tuple[str, 
         where = code(f'result.raw_response.headers["{header.name}"]')
         text += f"{BR}Response header {code(header.name)}: {md(header.description)} In Python: {where}."
     return text, tuple(field_rows(schema, models, provider.schemas))
+
+
+def _result(response: Response) -> tuple[str, str]:
+    """The docs' Result block: the example answer, and its code block language."""
+    if ANSWERS[response.content].needs_schema:
+        return json.dumps(response.example, ensure_ascii=False, indent=2) + "\n", "json"
+    kind = ANSWERS[response.content]
+    if isinstance(response.example, str) and not kind.takes_out:  # text: shown as it is
+        return response.example.rstrip("\n") + "\n", "text"
+    example = response.example
+    data = example.encode("utf-8") if isinstance(example, str) else example
+    size = f"{len(data)} bytes of " if isinstance(data, bytes) else ""
+    media = ", ".join(kind.media_types(response.media_type)) or "no body"
+    return f"({size}{media})\n", "text"
 
 
 def _tips(method: Method) -> list[str]:
@@ -153,7 +187,7 @@ def method_page(provider: Provider, method: Method, where: Layout) -> MethodPage
         f"{code(str(r.status))}: {md(r.description)}" for r in method.responses if not r.is_success
     )
     code_examples = examples(provider, method)
-    result = json.dumps(method.success.example, ensure_ascii=False, indent=2) + "\n"
+    result, language = _result(method.success)
     return MethodPage(
         front_matter=meta,
         title=method.title,
@@ -168,5 +202,5 @@ def method_page(provider: Provider, method: Method, where: Layout) -> MethodPage
         python=CodeBlock(fence(code_examples.python), 'python title="Code example"', code_examples.python),
         bash=CodeBlock(fence(code_examples.bash), 'bash title="CLI command example"', code_examples.bash),
         batch=CodeBlock(fence(code_examples.batch), 'batch title="CLI command example"', code_examples.batch),
-        result=CodeBlock(fence(result), 'json title="Result"', result),
+        result=CodeBlock(fence(result), f'{language} title="Result"', result),
     )

@@ -125,7 +125,13 @@ def _operation(provider: Provider, methods: list[Method]) -> dict[str, Any]:
         op["parameters"] = parameters
     body = next((m for m in methods if m.body_content is not None), None)
     if body is not None and body.body_content is not None:
-        op["requestBody"] = _request_body(body, BODIES[body.body_content].media_type)
+        kind = BODIES[body.body_content]
+        if kind.takes_files or kind.whole:  # the kind lays its body out (files are not in the body model)
+            schema, example = kind.openapi_body(body_schema(body, REFS), body_example(body))
+            media = {"schema": schema} | ({} if example is None else {"example": example})
+            op["requestBody"] = {"required": True, "content": {kind.media_types(body.body_media)[0]: media}}
+        else:
+            op["requestBody"] = _request_body(body, kind.media_type)
     op["responses"] = _responses(provider, methods)
     return op
 
@@ -146,6 +152,12 @@ def _parameters(methods: list[Method]) -> list[dict[str, Any]]:
                                 "required": required, "schema": parameter_schema(p, REFS)}
         if p.has_example:
             item["example"] = p.example
+        if p.style == "brackets" and p.type.cli == "json" and not p.type.is_array:
+            item |= {"style": "deepObject", "explode": True}  # metadata[order_id]=37
+        elif p.type.cli == "json" and not p.type.is_array and p.location is not Location.PATH:  # JSON text
+            item["content"] = {"application/json": {"schema": item.pop("schema")}}
+            if "example" in item:
+                item["content"]["application/json"]["example"] = item.pop("example")
         out.append(item)
     return out
 
@@ -162,6 +174,7 @@ def _request_body(method: Method, media_type: str) -> dict[str, Any]:
 @dataclass
 class _Entry:
     media_type: str
+    content: dict[str, Any] | None = None  # a success answer's content as its kind lays it out
     descriptions: list[str] = field(default_factory=list)
     schemas: list[Any] = field(default_factory=list)
     example: Any = None
@@ -180,7 +193,10 @@ class _Entry:
         out: dict[str, Any] = {"description": " ".join(self.descriptions)}
         if self.headers:
             out["headers"] = self.headers
-        if self.schemas or self.has_example:
+        if self.content is not None:
+            if self.content:
+                out["content"] = self.content
+        elif self.schemas or self.has_example:
             media: dict[str, Any] = {}
             if self.schemas:
                 media["schema"] = self.schemas[0] if len(self.schemas) == 1 else {"anyOf": self.schemas}
@@ -199,10 +215,17 @@ def _responses(provider: Provider, methods: list[Method]) -> dict[str, Any]:
     error_schema = normalize(provider.errors.schema, REFS)
     for method in methods:
         for r in method.responses:
-            media_type = ANSWERS[r.content].media_type if r.is_success else JSON_MEDIA
+            kind = ANSWERS[r.content]
+            media_type = kind.media_type if r.is_success else JSON_MEDIA
             entry = entries.setdefault(r.status, _Entry(media_type))
             schema = normalize(r.schema, REFS) if r.schema is not None else None
-            entry.add(" ".join(r.description.split()), schema, r.example, r.has_example)
+            if r.is_success and not kind.needs_schema:  # a file, text or no body: the kind lays it out
+                example = r.example if isinstance(r.example, str) else None
+                entry.content = {**(entry.content or {}),
+                                 **kind.openapi(r.media_type, schema, example, example is not None)}
+                entry.add(" ".join(r.description.split()), None, None, False)
+            else:
+                entry.add(" ".join(r.description.split()), schema, r.example, r.has_example)
             for h in r.headers:
                 header: dict[str, Any] = {"description": h.description, "schema": normalize(h.schema, REFS)}
                 if h.example is not None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..ir import AuthScheme, Input, Method, Parameter, Provider
 from ..ir import Safety as SafetyIR
+from ..kinds import ANSWERS
 from ..runtime import cli_table, spec
 from .cli_rules import (
     check_names,
@@ -41,6 +42,8 @@ def param(p: Parameter) -> Record:
         const=p.const if p.is_const else None,
         is_const=p.is_const,
         secret=p.secret,
+        file=p.is_file,
+        style=p.style,
         keep=("const",) if p.is_const else (),  # a constant of null is still written out
     )
 
@@ -64,12 +67,20 @@ def operation(method: Method) -> Record:
         params_model=method.params_model,
         body_model=method.body_model,
         body_content=method.body_content if method.body_model and method.body_content else None,
+        body_media=method.body_media,
         answer_content=method.success.content,
+        answer_media=_answer_media(method),
         safety=safety(method.safety),
         features={},  # feature name -> its record, for behaviours beyond these fields (none yet)
         keep=("params", "auth"),  # written even when empty: a reader sees "no parameters", "no auth"
         rows=True,
     )
+
+
+def _answer_media(method: Method) -> tuple[str, ...]:
+    """The declared media types of a success answer that is not described by a schema (a file, text)."""
+    kind = ANSWERS[method.success.content]
+    return () if kind.needs_schema else kind.media_types(method.success.media_type)
 
 
 def scheme(provider: Provider, s: AuthScheme) -> Record:

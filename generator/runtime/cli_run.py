@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import httpx
 
-from . import errors
+from . import cli_files, errors
 from .cli_exit import API_ERROR, BAD_ANSWER, BAD_ARGUMENTS, NETWORK_ERROR, OK, OTHER_ERROR, UNCERTAIN_WRITE
 from .cli_output import say, write
 from .cli_parse import Invocation
@@ -73,10 +73,15 @@ class _Redactor:
     def header_map(self, headers: httpx.Headers) -> dict[str, str]:
         return self.masker.headers(dict(headers.items()), self.headers)
 
-    def body(self, content: bytes, content_type: str) -> Any:
-        """A request or answer body for display: JSON as data, a form as text, fields masked."""
+    def body(self, content: bytes | None, content_type: str) -> Any:
+        """A request or answer body for display: JSON as data, a form as text, fields masked; files and
+        streamed bodies by their size and type only."""
+        if content is None:
+            return f"(a body streamed from files, {content_type or 'no type'})"
         if not content:
             return None
+        if not _textual(content_type):
+            return f"({len(content)} bytes of {content_type or 'data'})"
         text = content.decode("utf-8", errors="replace")
         if "json" in content_type:
             try:
@@ -92,10 +97,23 @@ class _Redactor:
         return self.text(text)
 
 
+def _textual(content_type: str) -> bool:
+    media = content_type.split(";")[0].strip().lower()
+    return not media or media.startswith("text/") or "json" in media or "x-www-form-urlencoded" in media
+
+
+def _request_content(request: httpx.Request) -> bytes | None:
+    """A request's body, or None when it is streamed (from files) and so not read here."""
+    try:
+        return request.content
+    except httpx.RequestNotRead:
+        return None
+
+
 def _debug_request(redact: _Redactor, request: httpx.Request) -> None:
     lines = [f"> {request.method} {redact.text(str(request.url))}"]
     lines += [f"> {k}: {v}" for k, v in redact.header_map(request.headers).items()]
-    body = redact.body(request.content, request.headers.get("content-type", ""))
+    body = redact.body(_request_content(request), request.headers.get("content-type", ""))
     if body is not None:
         lines += [">", *("> " + line for line in _pretty(body).splitlines())]
     say("\n".join(lines))
@@ -200,6 +218,8 @@ def _answer_data(result: Any) -> Any:
             return result.json()
         except ValueError:
             return result.text
+    if isinstance(result, list):  # a top-level array answer
+        return [_answer_data(item) for item in result]
     to_json = getattr(result, "to_json_dict", None)
     return to_json() if callable(to_json) else result
 
@@ -256,7 +276,7 @@ def _dry_run(
         "method": request.method,
         "url": redact.text(str(request.url)),
         "headers": redact.header_map(request.headers),
-        "body": redact.body(request.content, request.headers.get("content-type", "")),
+        "body": redact.body(_request_content(request), request.headers.get("content-type", "")),
     }
     say("opi: dry run: nothing was sent")
     return _emit(_pretty(shown) + "\n", inv.out)
@@ -284,13 +304,24 @@ def execute(inv: Invocation) -> int:
     except ValueError as exc:
         say(f"{name}: {redact.text(str(exc))}")
         return BAD_ARGUMENTS
+    is_file = cli_files.takes_out(inv)
+    problem = cli_files.refused(inv) if is_file else None
+    if problem:
+        say(f"{name}: {problem}")
+        return BAD_ARGUMENTS
     try:
         with client:
-            result = getattr(client, inv.command.method)(**inv.arguments)
+            arguments = cli_files.arguments(inv) if is_file else inv.arguments
+            result = getattr(client, inv.command.method)(**arguments)
     except _DryRun as stop:
         return _dry_run(inv, redact, stop.request, token_requests)
     except errors.OpiError as exc:
         return _failure(inv, redact, exc)
+    if is_file:
+        cli_files.done(inv, result)
+        return OK
+    if result is None:  # an empty answer: nothing to print
+        return OK
     # The result is what was asked for (a token method's token included): only given secrets are masked.
     data = redact.data(_answer_data(result), by_field=False)
     return _emit(_pretty(data) + "\n", inv.out)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx
 
+from .download import Sink, misfiled
 from .request import Prepared
+from .response import RawResponse
 
 TimeoutTypes = float | httpx.Timeout
 
@@ -18,13 +21,14 @@ def build(
     headers: dict[str, str],
     timeout: TimeoutTypes,
 ) -> httpx.Request:
+    content = prepared.content
+    if content is None or isinstance(content, bytes):
+        body: dict[str, Any] = {"content": content}
+    else:  # streamed from files, from their start again on every try
+        body, more = content.request_args(isinstance(http, httpx.AsyncClient))
+        headers = {**headers, **more}
     return http.build_request(
-        prepared.method,
-        url,
-        params=prepared.query or None,
-        headers=headers,
-        content=prepared.content,
-        timeout=timeout,
+        prepared.method, url, params=prepared.query or None, headers=headers, timeout=timeout, **body
     )
 
 
@@ -74,3 +78,21 @@ class Body:
     @property
     def content(self) -> bytes:
         return b"".join(self._chunks)
+
+    def finish(self) -> None:
+        """The whole answer arrived (nothing to do: it is in memory)."""
+
+    def discard(self) -> None:
+        """The transfer broke (nothing to undo)."""
+
+    def raw(self, raw: RawResponse) -> RawResponse:
+        return raw
+
+
+def receiver(response: httpx.Response, prepared: Prepared, limit: int, ends: float | None) -> Body | Sink:
+    """Where an answer's body goes: to the call's `out=` target when it is the success answer the method
+    declares (streamed, no size limit beyond httpx's per-read timeout), else into memory within `limit`."""
+    target = prepared.target
+    if target is None or response.status_code >= 300 or misfiled(prepared.declared, response.headers):
+        return Body(response, limit, ends)
+    return Sink(target)

@@ -43,7 +43,18 @@ class _Record:
 class Param(_Record):
     """One parameter: its Python keyword, where it goes and its name there."""
 
-    __slots__ = ("const", "default", "is_const", "location", "name", "required", "secret", "wire")
+    __slots__ = (
+        "const",
+        "default",
+        "file",
+        "is_const",
+        "location",
+        "name",
+        "required",
+        "secret",
+        "style",
+        "wire",
+    )
 
     def __init__(
         self,
@@ -56,6 +67,8 @@ class Param(_Record):
         const: Any = None,
         is_const: bool = False,
         secret: bool = False,
+        file: bool = False,  # a file (path, bytes or binary file object) sent as a part or the whole body
+        style: str | None = None,  # "brackets": a query object or array in bracket notation
     ) -> None:
         self.name = name
         self.wire = wire
@@ -65,6 +78,8 @@ class Param(_Record):
         self.const = const
         self.is_const = is_const
         self.secret = secret
+        self.file = file
+        self.style = style
 
 
 class Lookup(_Record):
@@ -98,8 +113,10 @@ class Operation(_Record, Generic[T]):
 
     __slots__ = (
         "answer_content",
+        "answer_media",
         "auth",
         "body_content",
+        "body_media",
         "body_model",
         "features",
         "http_method",
@@ -125,7 +142,9 @@ class Operation(_Record, Generic[T]):
         params_model: str | None = None,  # model of the path/query/header parameters, keyed by wire name
         body_model: str | None = None,
         body_content: str | None = None,  # the body's kind: a key of `encoders.REGISTRY`
+        body_media: str | None = None,  # the body's declared media type (binary, text bodies)
         answer_content: str = "json",  # the success answer's kind: a key of `decoders.REGISTRY`
+        answer_media: tuple[str, ...] = (),  # the success answer's declared media types (file, text kinds)
         safety: Safety | None = None,
         features: Mapping[str, object] = NO_FEATURES,  # feature name -> its record; see the module docstring
     ) -> None:
@@ -139,7 +158,9 @@ class Operation(_Record, Generic[T]):
         self.params_model = params_model
         self.body_model = body_model
         self.body_content = body_content
+        self.body_media = body_media
         self.answer_content = answer_content
+        self.answer_media = answer_media
         self.safety = safety or Safety(SAFE)
         self.features = features
 

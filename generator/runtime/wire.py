@@ -15,3 +15,15 @@ def text(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     return str(value)
+
+
+def brackets(name: str, value: Any) -> list[tuple[str, str]]:
+    """Objects and arrays in bracket notation, as Stripe and PHP read them: `metadata[order_id]=37`,
+    `items[0][sku]=A1`, `expand[]=charge` (an array of scalars); scalars as `text`."""
+    if isinstance(value, dict):
+        return [pair for k, v in value.items() if v is not None for pair in brackets(f"{name}[{k}]", v)]
+    if isinstance(value, list):
+        if all(not isinstance(v, dict | list) for v in value):
+            return [(f"{name}[]", text(v)) for v in value]
+        return [pair for i, v in enumerate(value) for pair in brackets(f"{name}[{i}]", v)]
+    return [(name, text(value))]

@@ -203,9 +203,9 @@ CASES: list[Case] = [
     case("response-missing-example", sub("        example: {id: rf_2, reference: R-1, status: pending}\n", "")),
     case("response-missing-schema", sub("""        schema: {$ref: '#/schemas/Token'}
 """, "")),
-    case("response-not-object", sub("""        schema: {$ref: '#/schemas/Token'}
+    case("binary-answer-without-media-type", sub("""        schema: {$ref: '#/schemas/Token'}
         example: {access_token: eyJhbGciOiJIUzI1NiJ9.e30.sig, expires_in: 3600}""",
-                                     """        schema: {type: string, description: The token.}
+                                                 """        content: binary
         example: eyJhbGciOiJIUzI1NiJ9.e30.sig""")),
     case("no-success-response", sub("      '201':\n", "      '409':\n")),
     case("required-parameter-without-example", sub("        example: rf_1\n", "")),

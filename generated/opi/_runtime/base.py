@@ -25,6 +25,7 @@ import httpx
 
 from . import auth, failures, lookups, retry
 from .decoders import REGISTRY as DECODERS
+from .download import DownloadTarget, Sink, misfiled
 from .errors import CredentialsError, OpiError, ResponseValidationError
 from .exchange import Body, TimeoutTypes
 from .masking import Masker
@@ -109,10 +110,22 @@ class BaseClient:
 
     # --- the call loop ----------------------------------------------------------------------------------
     def _calling(
-        self, op: Operation[T], args: Mapping[str, Any], body: Any = None, timeout: TimeoutTypes | None = None
+        self,
+        op: Operation[T],
+        args: Mapping[str, Any],
+        body: Any = None,
+        timeout: TimeoutTypes | None = None,
+        out: DownloadTarget | None = None,
     ) -> Steps[T]:
         """One call: validate, authenticate, send, and retry or look up as the spec allows."""
         prepared = prepare(self._spec, op, args, body)
+        prepared.target, prepared.declared = out, op.answer_media
+        try:
+            return (yield from self._sending(op, prepared, timeout))
+        finally:
+            prepared.close()  # the files a streamed body opened
+
+    def _sending(self, op: Operation[T], prepared: Prepared, timeout: TimeoutTypes | None) -> Steps[T]:
         plan = self._plan(op)
         attempt = 0
         refreshed = resent = False
@@ -145,6 +158,8 @@ class BaseClient:
                 continue
             status = raw.status_code
             if status < 300:
+                if misfiled(op.answer_media, raw.headers):  # a file method's JSON error under a 2xx
+                    raise failures.api_error(self._spec, self._masker, op, raw)
                 if too_large:
                     raise failures.too_large(op, raw, self._max_response_bytes)
                 return self._result(op, raw)
@@ -235,7 +250,9 @@ class BaseClient:
             logger.debug("%s %s %s (try %d)", op.name, prepared.method, url, attempt + 1)
 
     # --- after sending --------------------------------------------------------------------------------
-    def _raw(self, response: httpx.Response, prepared: Prepared, body: Body) -> tuple[RawResponse, bool]:
+    def _raw(
+        self, response: httpx.Response, prepared: Prepared, body: Body | Sink
+    ) -> tuple[RawResponse, bool]:
         """The answer as read, and whether it was cut at `max_response_bytes`."""
         raw = RawResponse(
             response.status_code,
@@ -244,13 +261,12 @@ class BaseClient:
             prepared.method,
             response.request.url,
         )
+        raw = body.raw(raw)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s -> HTTP %d", self._masker.mask(raw.url), raw.status_code)
         return raw, body.too_large
 
     def _result(self, op: Operation[T], raw: RawResponse) -> T:
         model = shape(self._spec, op).response
-        if model is None:
-            return raw  # type: ignore[return-value]  # the operation is declared Operation[RawResponse]
-        result: T = DECODERS[op.answer_content](op.name, raw, model)  # declared Operation[<model>]
+        result: T = DECODERS[op.answer_content](op.name, raw, model)  # declared Operation[<its result>]
         return result

@@ -11,6 +11,7 @@ Rules (the same for every provider):
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import re
@@ -106,7 +107,27 @@ def _json(option: Option, text: str, expected: str) -> Any:
         raise _fail(option, f"{expected} (JSON text or a path to a .json file)", text) from None
 
 
-_SCALARS = {"integer": _integer, "number": _number, "boolean": _boolean, "date": _date, "datetime": _datetime}
+def _file(option: Option, text: str) -> Path | bytes:
+    """A file option: the path of a file (streamed from disk), else its content as Base64 text."""
+    path = Path(text)
+    if text and path.is_file():
+        return path
+    try:
+        if text.strip():
+            return base64.b64decode(text.strip(), validate=True)
+    except ValueError:
+        pass
+    raise _fail(option, "the path of a file, or its content as Base64 text", text)
+
+
+_SCALARS = {
+    "integer": _integer,
+    "number": _number,
+    "boolean": _boolean,
+    "date": _date,
+    "datetime": _datetime,
+    "file": _file,
+}
 
 
 def _scalar(option: Option, text: str) -> Any:

@@ -14,7 +14,8 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from .base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, SEND, SLEEP, BaseClient
-from .exchange import Body, TimeoutTypes, build, deadline, undecodable
+from .download import DownloadTarget
+from .exchange import TimeoutTypes, build, deadline, receiver, undecodable
 from .request import Prepared
 from .response import RawResponse
 from .spec import Operation, ProviderSpec
@@ -82,8 +83,9 @@ class SyncClient(BaseClient):
         *,
         body: Any = None,
         timeout: TimeoutTypes | None = None,
+        out: DownloadTarget | None = None,
     ) -> T:
-        steps = self._calling(op, args, body, timeout)
+        steps = self._calling(op, args, body, timeout, out)
         result: Any = None
         error: BaseException | None = None
         try:
@@ -113,14 +115,19 @@ class SyncClient(BaseClient):
         request = build(self._http, prepared, url, headers, timeout)
         ends = deadline(timeout)
         response = self._http.send(request, stream=True)
+        body = receiver(response, prepared, self._max_response_bytes, ends)
         try:
-            body = Body(response, self._max_response_bytes, ends)
             if body.wanted:
                 for chunk in response.iter_bytes():
                     if not body.add(chunk):
                         break
+            body.finish()
         except httpx.DecodingError as exc:
+            body.discard()
             raise undecodable(exc) from exc
+        except BaseException:
+            body.discard()  # a broken transfer leaves no half-written file
+            raise
         finally:
             response.close()
         return self._raw(response, prepared, body)
@@ -178,8 +185,9 @@ class AsyncClient(BaseClient):
         *,
         body: Any = None,
         timeout: TimeoutTypes | None = None,
+        out: DownloadTarget | None = None,
     ) -> T:
-        steps = self._calling(op, args, body, timeout)
+        steps = self._calling(op, args, body, timeout, out)
         result: Any = None
         error: BaseException | None = None
         try:
@@ -209,14 +217,19 @@ class AsyncClient(BaseClient):
         request = build(self._http, prepared, url, headers, timeout)
         ends = deadline(timeout)
         response = await self._http.send(request, stream=True)
+        body = receiver(response, prepared, self._max_response_bytes, ends)
         try:
-            body = Body(response, self._max_response_bytes, ends)
             if body.wanted:
                 async for chunk in response.aiter_bytes():
                     if not body.add(chunk):
                         break
+            body.finish()
         except httpx.DecodingError as exc:
+            body.discard()
             raise undecodable(exc) from exc
+        except BaseException:
+            body.discard()  # a broken transfer leaves no half-written file
+            raise
         finally:
             await response.aclose()
         return self._raw(response, prepared, body)

@@ -17,7 +17,9 @@ import pydantic
 from .encoders import REGISTRY as ENCODERS
 from .errors import ValidationError
 from .spec import BODY, HEADER, IDEMPOTENCY_HEADER, PATH, QUERY, Operation, Param, ProviderSpec
-from .wire import text
+from .uploads import FileBody, MultipartBody, Upload
+from .uploads import problem as upload_problem
+from .wire import brackets, text
 
 QueryItems = list[tuple[str, str | int | float | bool | None]]
 
@@ -25,7 +27,7 @@ QueryItems = list[tuple[str, str | int | float | bool | None]]
 class Prepared:
     """A request ready to send (and to send again, byte for byte, when that is safe)."""
 
-    __slots__ = ("content", "headers", "method", "path", "query", "unique_value")
+    __slots__ = ("content", "declared", "headers", "method", "path", "query", "target", "unique_value")
 
     def __init__(
         self,
@@ -33,7 +35,7 @@ class Prepared:
         path: str,
         query: QueryItems,
         headers: dict[str, str],
-        content: bytes | None,
+        content: bytes | FileBody | MultipartBody | None,
         unique_value: Any = None,  # the unique client-chosen id of a write, if the spec declares one
     ) -> None:
         self.method = method
@@ -42,6 +44,13 @@ class Prepared:
         self.headers = headers
         self.content = content
         self.unique_value = unique_value
+        self.target: Any = None  # a file answer's `out=` (download.DownloadTarget), streamed there
+        self.declared: tuple[str, ...] = ()  # the media types the method declares for its success answer
+
+    def close(self) -> None:
+        """Close the files this call opened (a body streamed from disk)."""
+        if isinstance(self.content, FileBody | MultipartBody):
+            self.content.close()
 
 
 class Shape:
@@ -112,8 +121,21 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
     ]
     fields: dict[str, Any] = {}
     params: dict[str, Any] = {}
+    uploads: dict[str, Upload] = {}
     given_fields = False
     for p in op.params:
+        if p.file:  # a file is checked here and streamed at sending, never validated by the body model
+            value = args.get(p.name)
+            if value is None:
+                if p.required:
+                    problems.append((p.name, "Field required [missing]"))
+                continue
+            why = upload_problem(value)
+            if why is None:
+                uploads[p.wire] = Upload(value, p.wire)
+            else:
+                problems.append((p.name, why))
+            continue
         if p.is_const:
             value = p.const
         else:
@@ -132,9 +154,12 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
     if info.params is not None:
         model = _validate(info.params, params, info, problems)
         if model is not None:
-            params = {**params, **model.model_dump(mode="json", by_alias=True, exclude_none=True)}
+            # Values as the caller gave them: a string passed validation and goes out unchanged (pydantic
+            # would write a date-time again, `...18.139Z` as `...18.139000Z`); other values as dumped.
+            dumped = model.model_dump(mode="json", by_alias=True, exclude_none=True)
+            params = {**params, **{k: v for k, v in dumped.items() if not isinstance(params.get(k), str)}}
 
-    content: bytes | None = None
+    content: bytes | FileBody | MultipartBody | None = None
     headers: dict[str, str] = {}
     if info.body is not None:
         if body is not None and given_fields:
@@ -142,8 +167,9 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
         data: Any = fields if body is None else body
         payload = data if isinstance(data, info.body) else _validate(info.body, data, info, problems)
         if payload is not None and not problems:
-            content, media = ENCODERS[op.body_content or "json"](payload)
-            headers["Content-Type"] = media
+            content, media = ENCODERS[op.body_content or "json"](payload, uploads, op.body_media)
+            if media:
+                headers["Content-Type"] = media
             if body is not None and info.unique_wire is not None:
                 fields = payload.model_dump(mode="json", by_alias=True, exclude_none=True)
     elif body is not None:
@@ -157,6 +183,8 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
         location = info.by_wire[wire].location
         if location == PATH:
             path = path.replace("{" + wire + "}", quote(text(value), safe=""))
+        elif location == QUERY and info.by_wire[wire].style == "brackets":
+            query += brackets(wire, value)
         elif location == QUERY:
             values = value if isinstance(value, list) else [value]
             query += [(wire, text(v)) for v in values]

@@ -19,10 +19,13 @@ class FormBody(BodyKind):
     textual = True
 
     def check(self, report: Reporter, method: Mapping[str, Any], at: JsonPath) -> None:
+        if method["body"].get("style") == "brackets":  # nested values in bracket notation
+            return
         for j, p in enumerate(method.get("parameters") or []):
             kind = p["schema"].get("type")
             if p["in"] == "body" and isinstance(kind, str) and kind in _WORDS:
-                report.add((*at, "parameters", j, "schema"), f"form bodies hold scalar fields only, not {_WORDS[kind]}")
+                report.add((*at, "parameters", j, "schema"),
+                           f"form bodies hold scalar fields only, not {_WORDS[kind]} (unless body.style is brackets)")
 
     def parse(self, body: bytes, content_type: str) -> dict[str, Any] | str:
         refused = f"body must be {self.media_type}"

@@ -1,21 +1,23 @@
-"""The `json` answer kind: a JSON object validated into the method's response model."""
+"""The `json` answer kind: a JSON value validated into the method's response model (for a top-level
+array or scalar, a root model: its value is returned)."""
 
 from __future__ import annotations
 
 import pydantic
 
+from ..download import is_json
 from ..errors import ResponseValidationError
 from ..response import RawResponse, media_type
 from ..union_errors import variants_tried
 
 
-def _is_json(media: str) -> bool:
-    return media.endswith("/json") or media.endswith("+json")
-
-
-def decode(operation: str, raw: RawResponse, model: type[pydantic.BaseModel]) -> pydantic.BaseModel:
+def decode(
+    operation: str, raw: RawResponse, model: type[pydantic.BaseModel] | None
+) -> pydantic.BaseModel | RawResponse:
+    if model is None:  # a success answer the spec gives no schema: the raw answer itself
+        return raw
     media = media_type(raw.headers)
-    if media and not _is_json(media):
+    if media and not is_json(media):
         # A proxy's page or a mislabelled answer: not the JSON the spec promises, whatever it holds.
         raise ResponseValidationError(
             f"{operation}: HTTP {raw.status_code} succeeded but the answer is {media[:60]!r}, not JSON; "
@@ -36,6 +38,9 @@ def decode(operation: str, raw: RawResponse, model: type[pydantic.BaseModel]) ->
             operation=operation,
             raw=raw,
         ) from None
+    if isinstance(result, pydantic.RootModel):  # a top-level array or scalar: the value itself
+        value: pydantic.BaseModel = result.root
+        return value
     # Where ApiModel.raw_response reads it (pydantic's private-state slot; see model.py).
     object.__setattr__(result, "__pydantic_private__", {"raw_response": raw})
     return result
