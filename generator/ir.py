@@ -189,6 +189,23 @@ class Safety:
 
 
 @dataclass(frozen=True)
+class Pagination:
+    """How a list method pages (`pagination`; `style` is a key of `kinds.PAGING`). `parameter` and `limit`
+    are Python names of the method's parameters; `items`, `next` and `has_more` dotted wire paths."""
+
+    style: str
+    items: str
+    parameter: str
+    next: str | None = None
+    limit: str | None = None
+    has_more: str | None = None
+    start: int = 0
+    short_page: bool = False
+    size: int | None = None  # the limit parameter's default: the page size when the caller gives none
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Method:
     name: str  # PascalCase as in OPI
     py_name: str
@@ -211,6 +228,7 @@ class Method:
     safety: Safety
     position: int  # 1-based position inside its group
     params_model: str | None  # model of the path/query/header parameters (keyed by wire name), if any
+    pagination: Pagination | None = None  # how a list method pages, if it does
 
     @property
     def success(self) -> Response:

@@ -9,6 +9,7 @@ from . import ir
 from .jsonschema_form import to_json_schema
 from .kinds import AUTH, BODIES, DEFAULT_ANSWER
 from .load import Document
+from .model_paging import pagination
 from .model_webhooks import webhooks_of
 from .names import slug, snake
 from .naming import ERROR_MODEL, MethodName, ParamName, SpecNames
@@ -243,6 +244,7 @@ class _Builder:
             responses=tuple(self.response(names, s, r) for s, r in raw["responses"].items()),
             safety=self.safety(raw, verb), position=position,
             params_model=self.params_model(raw, names, params),
+            pagination=pagination(raw.get("pagination"), raw_params, params),
         )
 
     def build(self) -> ir.Provider:

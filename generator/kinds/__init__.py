@@ -11,6 +11,8 @@ from .auth import api_key, basic, bearer, oauth2
 from .base import AnswerKind, AuthKind, BodyKind
 from .body import form
 from .body import json as json_body
+from .paging import after_item, cursor, offset, page
+from .paging.base import PagingKind
 from .webhook import hmac, ip_ranges, standard_webhooks, token_header
 from .webhook.base import WebhookKind
 
@@ -22,6 +24,8 @@ WEBHOOKS: dict[str, WebhookKind] = {
     k.name: k for k in (hmac.KIND, token_header.KIND, standard_webhooks.KIND, ip_ranges.KIND)
 }
 
+PAGING: dict[str, PagingKind] = {k.name: k for k in (cursor.KIND, after_item.KIND, offset.KIND, page.KIND)}
+
 DEFAULT_ANSWER = "json"
 
-__all__ = ["ANSWERS", "AUTH", "BODIES", "DEFAULT_ANSWER", "WEBHOOKS", "AnswerKind", "AuthKind", "BodyKind", "WebhookKind"]
+__all__ = ["ANSWERS", "AUTH", "BODIES", "DEFAULT_ANSWER", "PAGING", "WEBHOOKS", "AnswerKind", "AuthKind", "BodyKind", "PagingKind", "WebhookKind"]

@@ -16,6 +16,7 @@ from .answers import Answers
 from .auth import AuthChecker
 from .faults import Fault, FaultBook
 from .masking import Masker
+from .paging import Pager
 from .routing import Matched, NoRoute, NotAllowed, Router
 from .state import Answer, RecordedRequest, ServerState
 from .validation import Checked, Incoming, Problem, RequestValidator, parse_form, parse_json
@@ -57,6 +58,7 @@ class ContractApp:
         self.answers = Answers(provider, self.validator.defs)
         self.auth = AuthChecker(provider, state, credentials)
         self.masker = Masker(provider, self.auth.header_names())
+        self.pager = Pager()  # the records each paginated method serves
         self.deliverer: Deliverer | None = None  # set by MockServer when a webhook URL was given
         self._issuers: dict[str, AuthScheme] = {}
         for scheme in provider.schemes:
@@ -225,6 +227,8 @@ class ContractApp:
             return self._create(method, match, checked)
         if method.py_name in self._lookups:
             return self._look_up(method, checked)
+        if method.pagination is not None:
+            return self.answers.success(method, self.pager.page(method, checked.values), use_body=True)
         return self.answers.success(method)
 
     def _create(self, method: Method, match: Matched, checked: Checked) -> Answer:

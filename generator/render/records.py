@@ -13,7 +13,7 @@ from typing import Any
 
 from ..ir import AuthScheme, Input, Method, Parameter, Provider
 from ..ir import Safety as SafetyIR
-from ..runtime import cli_table, spec
+from ..runtime import cli_table, pages, spec
 from .cli_rules import (
     check_names,
     credential_ways,
@@ -51,6 +51,17 @@ def safety(s: SafetyIR) -> Record:
     return record(spec.Safety, s.kind.value, header=s.header or None, field=s.field or None, lookup=lookup)
 
 
+def features(method: Method) -> dict[str, Record]:
+    found: dict[str, Record] = {}
+    p = method.pagination
+    if p is not None:
+        found[pages.FEATURE] = record(
+            pages.Paging, p.style, p.items, p.parameter, next=p.next, limit=p.limit, has_more=p.has_more,
+            start=p.start, short_page=p.short_page, size=p.size,
+        )
+    return found
+
+
 def operation(method: Method) -> Record:
     return record(
         spec.Operation,
@@ -66,7 +77,7 @@ def operation(method: Method) -> Record:
         body_content=method.body_content if method.body_model and method.body_content else None,
         answer_content=method.success.content,
         safety=safety(method.safety),
-        features={},  # feature name -> its record, for behaviours beyond these fields (none yet)
+        features=features(method),  # feature name -> its record, for behaviours beyond these fields
         keep=("params", "auth"),  # written even when empty: a reader sees "no parameters", "no auth"
         rows=True,
     )

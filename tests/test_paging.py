@@ -1,0 +1,222 @@
+"""Pagination, from the test spec tests/paging_specs/xpages.yaml (one list method per style): the contract
+server serves N numbered records across pages, and the sync and async iterators return exactly those records,
+in order, without duplicates; also with max_items, when a page fails once and is retried, and they stop with
+a clear error on a repeated cursor or the same page twice."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import importlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+
+from generator import kinds
+from generator.ir import Provider
+from generator.mock import MockServer
+from generator.mock.faults import Fault
+from generator.pipeline import generate, load_providers
+from generator.runtime import paging
+
+SPEC = Path(__file__).resolve().parent / "paging_specs" / "xpages.yaml"
+SCHEMA = Path(__file__).resolve().parent.parent / "generator" / "spec.schema.json"
+TOKEN = "pages-token-s3cr3t"
+STYLES = {"ListByCursor": "cursor", "ListAfterItem": "after_item", "ListByOffset": "offset", "ListByPage": "page"}
+METHODS = list(STYLES)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, ModuleType, Provider]]:
+    import opi
+
+    out = tmp_path_factory.mktemp("paging") / "out"
+    generate([SPEC], out)
+    opi.__path__.append(str(out / "opi"))
+    try:
+        yield out, importlib.import_module("opi.xpages"), load_providers([SPEC])[0]
+    finally:
+        opi.__path__.remove(str(out / "opi"))
+
+
+@pytest.fixture
+def server(generated: tuple[Path, ModuleType, Provider]) -> Iterator[MockServer]:
+    with MockServer.start(generated[2], credentials={"token": TOKEN}) as started:
+        yield started
+
+
+def py(method: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in method).lstrip("_")
+
+
+def dump(item: Any) -> Any:
+    return item.to_json_dict()
+
+
+def items(pkg: ModuleType, url: str, method: str, mode: str, **kwargs: Any) -> list[Any]:
+    if mode == "sync":
+        with pkg.Client(base_url=url, token=TOKEN, retry_delay=0.01) as client:
+            return [dump(i) for i in getattr(client, "iter_" + py(method))(**kwargs)]
+
+    async def run() -> list[Any]:
+        async with pkg.AsyncClient(base_url=url, token=TOKEN, retry_delay=0.01) as client:
+            return [dump(i) async for i in getattr(client, "iter_" + py(method))(**kwargs)]
+
+    return asyncio.run(run())
+
+
+def test_styles_are_kinds_on_both_sides() -> None:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    assert set(kinds.PAGING) == set(schema["$defs"]["pagination"]["properties"]["style"]["enum"])
+    assert set(paging.REGISTRY) == set(kinds.PAGING)
+    assert set(STYLES.values()) == set(kinds.PAGING)  # the test spec covers every style
+    for registry in (kinds.PAGING, paging.REGISTRY):
+        assert all(kind.name == name for name, kind in registry.items())
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("count", [0, 1, 7, 8])
+def test_iterator_returns_exactly_the_served_records(generated: tuple[Path, ModuleType, Provider],
+                                                     server: MockServer, method: str, mode: str,
+                                                     count: int) -> None:
+    served = server.serve_records(method, count)
+    got = items(generated[1], server.url, method, mode, **({"limit": 3} if method in METHODS[:2] else {}))
+    assert got == served
+    assert len({g["id"] for g in got}) == count
+    size = 3 if method in METHODS[:2] else 2
+    full = -(-count // size)  # pages holding items
+    # Each page asked for once: the cursor and has_more styles know the last page; offset knows it from a
+    # short page (an empty one after a full last page); page numbers (short_page off) ask one empty page.
+    expected = {"ListByCursor": max(1, full), "ListAfterItem": max(1, full), "ListByOffset": count // size + 1,
+                "ListByPage": full + 1}[method]
+    assert len(server.requests_for(method)) == expected
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("method", METHODS)
+def test_max_items_stops_early(generated: tuple[Path, ModuleType, Provider], server: MockServer,
+                               method: str, mode: str) -> None:
+    served = server.serve_records(method, 9)
+    assert items(generated[1], server.url, method, mode, max_items=3) == served[:3]
+    assert len(server.requests_for(method)) == 2  # two pages of two hold the three items; no more asked
+    assert items(generated[1], server.url, method, mode, max_items=0) == []
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("method", METHODS)
+def test_a_page_failing_once_is_retried(generated: tuple[Path, ModuleType, Provider], server: MockServer,
+                                        method: str, mode: str) -> None:
+    served = server.serve_records(method, 6)
+    pkg = generated[1]
+    if mode == "sync":
+        with pkg.Client(base_url=server.url, token=TOKEN, retry_delay=0.01) as client:
+            walk = getattr(client, "iter_" + py(method))()
+            got = [dump(next(walk)), dump(next(walk))]  # the first page
+            server.set_fault(method, Fault(status=503, times=1))  # the second page fails once
+            got += [dump(i) for i in walk]
+    else:
+        async def run() -> list[Any]:
+            async with pkg.AsyncClient(base_url=server.url, token=TOKEN, retry_delay=0.01) as client:
+                walk = getattr(client, "iter_" + py(method))()
+                out = [dump(await anext(walk)), dump(await anext(walk))]
+                server.set_fault(method, Fault(status=503, times=1))
+                return out + [dump(i) async for i in walk]
+
+        got = asyncio.run(run())
+    assert got == served
+    assert [r.status for r in server.requests_for(method)][1:3] == [503, 200]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_failure_midway_raises_after_the_items_already_yielded(
+        generated: tuple[Path, ModuleType, Provider], server: MockServer, method: str) -> None:
+    served = server.serve_records(method, 6)
+    pkg = generated[1]
+    got: list[Any] = []
+    with pkg.Client(base_url=server.url, token=TOKEN, max_retries=0) as client:
+        walk = getattr(client, "iter_" + py(method))()
+        got += [dump(next(walk)), dump(next(walk))]
+        server.set_fault(method, Fault(status=500))
+        with pytest.raises(pkg.ServerError):
+            got += [dump(i) for i in walk]
+    assert got == served[:2]
+
+
+def _answer(example: dict[str, Any], **changes: Any) -> httpx.Response:
+    return httpx.Response(200, json={**copy.deepcopy(example), **changes})
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_repeated_cursor_stops_with_a_clear_error(generated: tuple[Path, ModuleType, Provider],
+                                                    mode: str) -> None:
+    pkg = generated[1]
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url.params.get("cursor")))
+        cursor = {"None": "a", "a": "b"}.get(sent[-1], "a")  # a, b, then a again
+        return _answer({"items": [{"id": len(sent), "text": "x"}]}, next_cursor=cursor)
+
+    with pytest.raises(pkg.OpiError, match="position 'a' a second time"):
+        if mode == "sync":
+            with pkg.Client(base_url="http://pages.test", token=TOKEN,
+                            transport=httpx.MockTransport(handler)) as client:
+                list(client.iter_list_by_cursor())
+        else:
+            async def run() -> None:
+                async with pkg.AsyncClient(base_url="http://pages.test", token=TOKEN,
+                                           transport=httpx.MockTransport(handler)) as client:
+                    [i async for i in client.iter_list_by_cursor()]
+
+            asyncio.run(run())
+    assert sent == ["None", "a", "b"]
+
+
+def test_the_same_page_twice_stops_with_a_clear_error(generated: tuple[Path, ModuleType, Provider]) -> None:
+    pkg = generated[1]
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:  # ignores the offset: always the same page
+        calls.append(request.url.params.get("skip"))
+        return _answer({"result": {"notes": [{"id": 1, "text": "x"}, {"id": 2, "text": "y"}]}})
+
+    with pkg.Client(base_url="http://pages.test", token=TOKEN, transport=httpx.MockTransport(handler)) as client:
+        walk = client.iter_list_by_offset()
+        assert [next(walk).id, next(walk).id] == [1, 2]
+        with pytest.raises(pkg.OpiError, match="same page twice"):
+            next(walk)
+    assert calls == ["0", "2"]
+
+
+def test_an_endless_list_stops_at_max_pages(generated: tuple[Path, ModuleType, Provider]) -> None:
+    from opi._runtime.pages import PaginationError, iter_items
+
+    pkg = generated[1]
+
+    def handler(request: httpx.Request) -> httpx.Response:  # a fresh cursor every time, never an end
+        n = int(request.url.params.get("cursor", "c0")[1:]) + 1
+        return _answer({"items": [{"id": n, "text": "x"}]}, next_cursor=f"c{n}")
+
+    with pkg.Client(base_url="http://pages.test", token=TOKEN, transport=httpx.MockTransport(handler)) as client:
+        op = type(client).__module__  # the generated module holds the operation records
+        ops = importlib.import_module(op)._Ops
+        with pytest.raises(PaginationError, match="more than 50 pages"):
+            list(iter_items(client, ops.list_by_cursor, {}, max_pages=50))
+
+
+def test_pages_are_typed_answers(generated: tuple[Path, ModuleType, Provider], server: MockServer) -> None:
+    pkg = generated[1]
+    server.serve_records("ListAfterItem", 5)
+    with pkg.Client(base_url=server.url, token=TOKEN) as client:
+        pages = list(client.pages_list_after_item(limit=2))
+    assert [type(p).__name__ for p, _ in pages] == ["StripePage"] * 3
+    assert [p.has_more for p, _ in pages] == [True, True, False]
+    assert [[i.id for i in got] for _, got in pages] == [[1, 2], [3, 4], [5]]
+    asked = [r.query.get("starting_after") for r in server.requests_for("ListAfterItem")]
+    assert asked == [None, ["2"], ["4"]]
