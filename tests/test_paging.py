@@ -9,6 +9,10 @@ import asyncio
 import copy
 import importlib
 import json
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -220,3 +224,70 @@ def test_pages_are_typed_answers(generated: tuple[Path, ModuleType, Provider], s
     assert [[i.id for i in got] for _, got in pages] == [[1, 2], [3, 4], [5]]
     asked = [r.query.get("starting_after") for r in server.requests_for("ListAfterItem")]
     assert asked == [None, ["2"], ["4"]]
+
+
+def cli(out: Path, url: str, *args: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPI_")}
+    env.update(PYTHONPATH=str(out), OPI_XPAGES_TOKEN=TOKEN)
+    code = "import sys; from opi.cli import main; sys.exit(main())"
+    return subprocess.Popen([sys.executable, "-c", code, "xpages", *args, "--base-url", url],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def run_cli(out: Path, url: str, *args: str) -> tuple[int, str, str]:
+    proc = cli(out, url, *args)
+    stdout, stderr = proc.communicate(timeout=60)
+    return proc.returncode, stdout, stderr
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_cli_all_prints_every_item_as_a_json_line(generated: tuple[Path, ModuleType, Provider],
+                                                   server: MockServer, method: str) -> None:
+    served = server.serve_records(method, 7)
+    code, stdout, stderr = run_cli(generated[0], server.url, method, "--all")
+    assert (code, stderr) == (0, "")
+    assert [json.loads(line) for line in stdout.splitlines()] == served
+    code, stdout, _ = run_cli(generated[0], server.url, method, "--all", "--max-items", "3")
+    assert code == 0 and [json.loads(line) for line in stdout.splitlines()] == served[:3]
+
+
+def test_cli_without_all_prints_the_one_page(generated: tuple[Path, ModuleType, Provider],
+                                             server: MockServer) -> None:
+    server.serve_records("ListByCursor", 7)
+    code, stdout, _ = run_cli(generated[0], server.url, "ListByCursor", "--limit", "3")
+    assert code == 0
+    assert json.loads(stdout) == {"items": [{"id": n, "text": "first"} for n in (1, 2, 3)], "next_cursor": "c3"}
+    code, _, stderr = run_cli(generated[0], server.url, "ListByCursor", "--max-items", "3")
+    assert code == 3 and "--max-items goes with --all" in stderr
+
+
+def test_cli_all_streams_items_before_the_last_page(generated: tuple[Path, ModuleType, Provider],
+                                                    server: MockServer) -> None:
+    served = server.serve_records("ListByCursor", 6)
+    server.set_fault("ListByCursor", Fault(delay=1.0, times=3))  # each of the three pages takes a second
+    started = time.monotonic()
+    proc = cli(generated[0], server.url, "ListByCursor", "--all")
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    first_at = time.monotonic() - started
+    rest, _ = proc.communicate(timeout=60)
+    ended_at = time.monotonic() - started
+    assert proc.returncode == 0
+    assert [json.loads(line) for line in (first + rest).splitlines()] == served
+    assert ended_at - first_at > 1.5  # the first item was out while two pages were still to come
+
+
+def test_cli_all_keeps_printed_items_when_a_page_fails(generated: tuple[Path, ModuleType, Provider],
+                                                       server: MockServer) -> None:
+    served = server.serve_records("ListByOffset", 6)
+    server.set_fault("ListByOffset", Fault(delay=1.0, times=1))  # page one is slow ...
+    proc = cli(generated[0], server.url, "ListByOffset", "--all")
+    deadline = time.monotonic() + 30
+    while not server.requests_for("ListByOffset") and time.monotonic() < deadline:
+        time.sleep(0.01)
+    server.set_fault("ListByOffset", Fault(status=404, times=1))  # ... and page two is refused (no retry)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 4 and "HTTP 404" in stderr
+    lines = stdout.splitlines()
+    assert [json.loads(line) for line in lines[:2]] == served[:2]  # page one's items, then the error body
+    assert json.loads("\n".join(lines[2:])) == {"message": "Injected fault: HTTP 404"}

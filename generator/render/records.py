@@ -13,7 +13,7 @@ from typing import Any
 
 from ..ir import AuthScheme, Input, Method, Parameter, Provider
 from ..ir import Safety as SafetyIR
-from ..runtime import cli_table, pages, spec
+from ..runtime import cli_pages, cli_table, pages, spec
 from .cli_rules import (
     check_names,
     credential_ways,
@@ -185,6 +185,17 @@ def flag_option(provider: Provider) -> Record | None:
     return _own_option(flag.option, flag.name, "boolean", flag.description, default=False, has_default=True)
 
 
+def paging_options(method: Method) -> tuple[Record, ...]:
+    """`--all` and `--max-items` for a method that pages (runtime/cli_pages.py)."""
+    if method.pagination is None:
+        return ()
+    return tuple(
+        record(cli_table.Option, name=o.name, kwarg=o.kwarg, kind=o.kind, label=o.label,
+               description=o.description, rows=True)
+        for o in cli_pages.OPTIONS
+    )
+
+
 def command(provider: Provider, method: Method) -> Record:
     ways = credential_ways(provider, method.auth)
     check_names(provider, method, {o for way in ways for o in way})
@@ -197,7 +208,8 @@ def command(provider: Provider, method: Method) -> Record:
         group=method.group,
         http=f"{method.http_method} {method.path}",
         doc_url=method.doc_url,
-        options=tuple(parameter_option(provider, method, p) for p in method.parameters if not p.is_const),
+        options=tuple(parameter_option(provider, method, p) for p in method.parameters if not p.is_const)
+        + paging_options(method),
         credentials=tuple(ways),
         rows=True,
     )
