@@ -26,6 +26,7 @@ from generator.ir import Provider
 from generator.mock import MockServer
 from generator.mock.faults import Fault
 from generator.pipeline import generate, load_providers
+from generator.problems import SpecError
 from generator.runtime import paging
 
 SPEC = Path(__file__).resolve().parent / "paging_specs" / "xpages.yaml"
@@ -72,6 +73,38 @@ def items(pkg: ModuleType, url: str, method: str, mode: str, **kwargs: Any) -> l
             return [dump(i) async for i in getattr(client, "iter_" + py(method))(**kwargs)]
 
     return asyncio.run(run())
+
+
+BROKEN = [  # (replace, with, the problems as printed after the file name)
+    ("parameter: cursor, next: next_cursor", "parameter: position, next: next_cursor",
+     ["91:58: unknown parameter 'position' (known: cursor, limit) (at $.methods[0].pagination.parameter)"]),
+    ("next: next_cursor, limit: limit", "next: cursor_next, limit: limit",
+     ["91:72: the 200 answer has no field 'cursor_next' (at $.methods[0].pagination.next)"]),
+    ("items: result.notes, parameter: skip", "items: result.items, parameter: skip",
+     ["136:40: the 200 answer has no list at 'result.items' (at $.methods[2].pagination.items)"]),
+    ("parameter: skip, limit: count}", "parameter: skip, limit: count, next: total}",
+     ["136:91: style 'offset' counts its position itself; 'next' does not apply (at $.methods[2].pagination.next)"]),
+    ("next: id, has_more: has_more", "next: uid, has_more: data",
+     ["114:73: the items at 'data' have no field 'uid' (at $.methods[1].pagination.next)",
+      "114:88: the 200 answer has no boolean field 'data' (at $.methods[1].pagination.has_more)"]),
+    ("parameter: skip, limit: count}", "parameter: skip, limit: number}",
+     ["136:78: unknown parameter 'number' (known: skip, count) (at $.methods[2].pagination.limit)"]),
+    ("style: cursor, items: items", "style: link, items: items",
+     ['91:25: "link" is not one of: "cursor", "after_item", "offset", "page" (at $.methods[0].pagination.style)']),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "problems"), BROKEN)
+def test_bad_pagination_is_a_located_problem_and_writes_nothing(tmp_path: Path, old: str, new: str,
+                                                                problems: list[str]) -> None:
+    text = SPEC.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    spec = tmp_path / "xpages.yaml"
+    spec.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        generate([spec], tmp_path / "out")
+    assert [str(p).removeprefix(f"{spec}:") for p in caught.value.problems] == problems
+    assert not (tmp_path / "out").exists()
 
 
 def test_styles_are_kinds_on_both_sides() -> None:
