@@ -5,11 +5,13 @@ a clear error on a repeated cursor or the same page twice."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import copy
 import importlib
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -324,3 +326,33 @@ def test_cli_all_keeps_printed_items_when_a_page_fails(generated: tuple[Path, Mo
     lines = stdout.splitlines()
     assert [json.loads(line) for line in lines[:2]] == served[:2]  # page one's items, then the error body
     assert json.loads("\n".join(lines[2:])) == {"message": "Injected fault: HTTP 404"}
+
+
+def _blocks(page: str, info: str) -> list[str]:
+    return re.findall(r"```" + re.escape(info) + r"\n(.*?)```", page, flags=re.S)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_docs_page_shows_the_iterator_and_all(generated: tuple[Path, ModuleType, Provider], method: str) -> None:
+    out, _, provider = generated
+    m = next(x for x in provider.methods if x.name == method)
+    page = (out / "docs" / "Paged-Notes" / "Notes" / f"{m.title.replace(' ', '-')}.md").read_text("utf-8")
+    assert f"`client.iter_{m.py_name}(...)` yields every item" in page
+    assert f"It pages {kinds.PAGING[STYLES[method]].wording.split(':')[0]}" in page
+    assert m.pagination is not None
+    position = next(p for p in m.parameters if p.py_name == m.pagination.parameter)
+    (python,) = _blocks(page, 'python title="Every item"')
+    (bash,) = _blocks(page, 'bash title="Every item, one JSON line each"')
+    (batch,) = _blocks(page, 'batch title="Every item, one JSON line each"')
+    assert bash.rstrip().endswith("--all") and batch.rstrip().endswith("--all")
+    # From the first page: the position is not among the arguments.
+    assert f"--{position.option} " not in bash and not re.search(rf"[(, ]{position.py_name}=", python)
+    # The Python example runs as printed, against the contract server, and prints every record.
+    with MockServer.start(provider) as any_token:
+        served = any_token.serve_records(method, 5)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OPI_")}
+        env.update(PYTHONPATH=str(out), OPI_XPAGES_BASE_URL=any_token.url)
+        run = subprocess.run([sys.executable, "-c", python], capture_output=True, text=True, env=env,
+                             timeout=60, check=False)
+    assert run.returncode == 0, run.stderr
+    assert [ast.literal_eval(line) for line in run.stdout.splitlines()] == served
