@@ -34,7 +34,8 @@ from generator.runtime import paging
 SPEC = Path(__file__).resolve().parent / "paging_specs" / "xpages.yaml"
 SCHEMA = Path(__file__).resolve().parent.parent / "generator" / "spec.schema.json"
 TOKEN = "pages-token-s3cr3t"
-STYLES = {"ListByCursor": "cursor", "ListAfterItem": "after_item", "ListByOffset": "offset", "ListByPage": "page"}
+STYLES = {"ListByCursor": "cursor", "ListAfterItem": "after_item", "ListByOffset": "offset", "ListByPage": "page",
+          "ListByNextUrl": "next_url", "ListByLink": "link"}
 METHODS = list(STYLES)
 
 
@@ -79,20 +80,21 @@ def items(pkg: ModuleType, url: str, method: str, mode: str, **kwargs: Any) -> l
 
 BROKEN = [  # (replace, with, the problems as printed after the file name)
     ("parameter: cursor, next: next_cursor", "parameter: position, next: next_cursor",
-     ["91:58: unknown parameter 'position' (known: cursor, limit) (at $.methods[0].pagination.parameter)"]),
+     ["98:58: unknown parameter 'position' (known: cursor, limit) (at $.methods[0].pagination.parameter)"]),
     ("next: next_cursor, limit: limit", "next: cursor_next, limit: limit",
-     ["91:72: the 200 answer has no field 'cursor_next' (at $.methods[0].pagination.next)"]),
+     ["98:72: the 200 answer has no field 'cursor_next' (at $.methods[0].pagination.next)"]),
     ("items: result.notes, parameter: skip", "items: result.items, parameter: skip",
-     ["136:40: the 200 answer has no list at 'result.items' (at $.methods[2].pagination.items)"]),
+     ["143:40: the 200 answer has no list at 'result.items' (at $.methods[2].pagination.items)"]),
     ("parameter: skip, limit: count}", "parameter: skip, limit: count, next: total}",
-     ["136:91: style 'offset' counts its position itself; 'next' does not apply (at $.methods[2].pagination.next)"]),
+     ["143:91: style 'offset' counts its position itself; 'next' does not apply (at $.methods[2].pagination.next)"]),
     ("next: id, has_more: has_more", "next: uid, has_more: data",
-     ["114:73: the items at 'data' have no field 'uid' (at $.methods[1].pagination.next)",
-      "114:88: the 200 answer has no boolean field 'data' (at $.methods[1].pagination.has_more)"]),
+     ["121:73: the items at 'data' have no field 'uid' (at $.methods[1].pagination.next)",
+      "121:88: the 200 answer has no boolean field 'data' (at $.methods[1].pagination.has_more)"]),
     ("parameter: skip, limit: count}", "parameter: skip, limit: number}",
-     ["136:78: unknown parameter 'number' (known: skip, count) (at $.methods[2].pagination.limit)"]),
-    ("style: cursor, items: items", "style: link, items: items",
-     ['91:25: "link" is not one of: "cursor", "after_item", "offset", "page" (at $.methods[0].pagination.style)']),
+     ["143:78: unknown parameter 'number' (known: skip, count) (at $.methods[2].pagination.limit)"]),
+    ("style: cursor, items: items", "style: pages, items: items",
+     ['98:25: "pages" is not one of: "cursor", "after_item", "offset", "page", "next_url", "link" '
+      "(at $.methods[0].pagination.style)"]),
 ]
 
 
@@ -125,15 +127,15 @@ def test_iterator_returns_exactly_the_served_records(generated: tuple[Path, Modu
                                                      server: MockServer, method: str, mode: str,
                                                      count: int) -> None:
     served = server.serve_records(method, count)
-    got = items(generated[1], server.url, method, mode, **({"limit": 3} if method in METHODS[:2] else {}))
+    size = 3 if method in METHODS[:2] else 2
+    got = items(generated[1], server.url, method, mode, **({"limit": size} if size == 3 else {}))
     assert got == served
     assert len({g["id"] for g in got}) == count
-    size = 3 if method in METHODS[:2] else 2
     full = -(-count // size)  # pages holding items
     # Each page asked for once: the cursor and has_more styles know the last page; offset knows it from a
     # short page (an empty one after a full last page); page numbers (short_page off) ask one empty page.
     expected = {"ListByCursor": max(1, full), "ListAfterItem": max(1, full), "ListByOffset": count // size + 1,
-                "ListByPage": full + 1}[method]
+                "ListByPage": full + 1, "ListByNextUrl": max(1, full), "ListByLink": max(1, full)}[method]
     assert len(server.requests_for(method)) == expected
 
 
@@ -303,12 +305,12 @@ def test_cli_all_streams_items_before_the_last_page(generated: tuple[Path, Modul
     started = time.monotonic()
     proc = cli(generated[0], server.url, "ListByCursor", "--all")
     assert proc.stdout is not None
-    first = proc.stdout.readline()
+    lines = [proc.stdout.readline()]  # read from the one text stream only, so no buffered line is lost
     first_at = time.monotonic() - started
-    rest, _ = proc.communicate(timeout=60)
+    lines += list(proc.stdout)  # to the end of the output
     ended_at = time.monotonic() - started
-    assert proc.returncode == 0
-    assert [json.loads(line) for line in (first + rest).splitlines()] == served
+    assert proc.wait(timeout=60) == 0
+    assert [json.loads(line) for line in lines] == served
     assert ended_at - first_at > 1.5  # the first item was out while two pages were still to come
 
 
@@ -356,3 +358,16 @@ def test_docs_page_shows_the_iterator_and_all(generated: tuple[Path, ModuleType,
                              timeout=60, check=False)
     assert run.returncode == 0, run.stderr
     assert [ast.literal_eval(line) for line in run.stdout.splitlines()] == served
+
+
+def test_a_next_url_with_an_undeclared_parameter_is_refused(generated: tuple[Path, ModuleType, Provider]) -> None:
+    pkg = generated[1]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return _answer({"results": [{"id": 1, "text": "x"}]}, next="http://pages.test/linked/notes?token=abc")
+
+    with pkg.Client(base_url="http://pages.test", token=TOKEN, transport=httpx.MockTransport(handler)) as client:
+        walk = client.iter_list_by_next_url()
+        assert next(walk).id == 1
+        with pytest.raises(pkg.OpiError, match="the next-page URL sets 'token', which the spec does not declare"):
+            next(walk)

@@ -11,7 +11,7 @@ from .auth import api_key, basic, bearer, oauth2
 from .base import AnswerKind, AuthKind, BodyKind
 from .body import form
 from .body import json as json_body
-from .paging import after_item, cursor, offset, page
+from .paging import after_item, cursor, link, next_url, offset, page
 from .paging.base import PagingKind
 from .webhook import hmac, ip_ranges, standard_webhooks, token_header
 from .webhook.base import WebhookKind
@@ -24,7 +24,9 @@ WEBHOOKS: dict[str, WebhookKind] = {
     k.name: k for k in (hmac.KIND, token_header.KIND, standard_webhooks.KIND, ip_ranges.KIND)
 }
 
-PAGING: dict[str, PagingKind] = {k.name: k for k in (cursor.KIND, after_item.KIND, offset.KIND, page.KIND)}
+PAGING: dict[str, PagingKind] = {
+    k.name: k for k in (cursor.KIND, after_item.KIND, offset.KIND, page.KIND, next_url.KIND, link.KIND)
+}
 
 DEFAULT_ANSWER = "json"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import threading
 from typing import Any
+from urllib.parse import urlencode
 
 from ..contract import get_path, set_path
 from ..ir import Method, Pagination
@@ -71,8 +72,9 @@ class Pager:
         with self._lock:
             self._records.clear()
 
-    def page(self, method: Method, values: dict[str, Any]) -> Any:
-        """The answer body for one page request (`values`: the request's parameters by Python name)."""
+    def page(self, method: Method, values: dict[str, Any], here: str = "") -> tuple[Any, tuple[tuple[str, str], ...]]:
+        """(answer body, extra headers) for one page request (`values`: the request's parameters by Python
+        name; `here`: the request's URL without its query, for the next-page URL styles)."""
         p = method.pagination
         assert p is not None
         kind = PAGING[p.style]
@@ -94,7 +96,14 @@ class Pager:
         body = set_path(copy.deepcopy(example), p.items, records[begin:end])
         if p.has_more:
             body = set_path(body, p.has_more, end < len(records))
+        following = kind.following(end, records)
+        headers: tuple[tuple[str, str], ...] = ()
+        if following is not None and kind.url:
+            wire = {q.py_name: q.wire for q in method.parameters}
+            query = {wire[p.parameter]: following, **({wire[p.limit]: size} if p.limit else {})}
+            following = f"{here}?{urlencode(query)}"
+            if kind.next_in is None:
+                headers = (("link", f'<{following}>; rel="next"'),)
         if p.next and kind.next_in == "answer":
-            following = kind.following(end, records)
             body = set_path(body, p.next, following) if following is not None else _without(body, p.next)
-        return body
+        return body, headers

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import OpiError
 from .paging import REGISTRY, PageView
 from .response import RawResponse
-from .spec import Operation
+from .spec import QUERY, Operation
 
 if TYPE_CHECKING:
     from .client import AsyncClient, SyncClient
@@ -108,6 +108,13 @@ def read(value: Any, path: str | None) -> Any:
     return value
 
 
+def _key(position: Any) -> Any:
+    """A position as a set member (a next-page URL's keywords as sorted pairs)."""
+    return (
+        tuple(sorted((k, repr(v)) for k, v in position.items())) if isinstance(position, dict) else position
+    )
+
+
 class Walker:
     """The decisions of one walk through a list, page after page; no I/O."""
 
@@ -133,6 +140,7 @@ class Walker:
         self.last_body: int | None = None
         self.done = max_items == 0
         self.size = self._page_size(op)
+        self.query = {p.wire: p.name for p in op.params if p.location == QUERY}
 
     def _page_size(self, op: Operation[Any]) -> int | None:
         name = self.paging.limit
@@ -151,9 +159,12 @@ class Walker:
             raise PaginationError(
                 f"{self.op.name}: more than {self.max_pages} pages; stopped (raise max_pages)"
             )
-        if self.position is not None:
+        if isinstance(self.position, dict):  # a next-page URL's query: keywords by name
+            self.args.update(self.position)
+        elif self.position is not None:
             self.args[self.paging.parameter] = self.position
-            self.seen.add(self.position)
+        if self.position is not None:
+            self.seen.add(_key(self.position))
         return self.args
 
     def take(self, page: Any) -> list[Any]:
@@ -178,11 +189,14 @@ class Walker:
         if self.size is not None and len(items) < self.size:
             self.done = True
             return out
-        view = PageView(self.position, self.args, items, lambda path: read(page, path))
+        headers = raw.headers if isinstance(raw, RawResponse) else None
+        view = PageView(
+            self.position, self.args, items, lambda path: read(page, path), headers, self.query, self.op.name
+        )
         following = self.style.next(self.paging, view, read)
         if following is None:
             self.done = True
-        elif following in self.seen:
+        elif _key(following) in self.seen:
             raise PaginationError(
                 f"{self.op.name}: the server sent the position {following!r} a second time; stopped instead "
                 "of looping"

@@ -13,6 +13,7 @@ class PagingKind:
     next_in: str | None  # where `next` points: "answer" (a field of the page), "item" (of an item) or None
     numbered: bool  # the position is a number counted from `start` (offset, page) rather than opaque text
     wording: str  # docs: "It pages <wording>."
+    url: bool = False  # the next page is named by a whole URL (in `next`, or the Link header when no `next`)
 
     def check(self, report: Reporter, spec: dict[str, Any], at: JsonPath) -> None:
         """Rules for this style's keys; `at` is the path of the `pagination` declaration."""

@@ -9,7 +9,7 @@ from .base import PagingKind
 
 class Cursor(PagingKind):
     name = "cursor"
-    next_in = "answer"
+    next_in: str | None = "answer"
     numbered = False
     wording = "by cursor: each page names the next one's position in `{next}`, sent back as `{parameter}`"
 

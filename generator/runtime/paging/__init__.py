@@ -7,9 +7,11 @@ the next position after each page. A style returns None when the page was the la
 
 from __future__ import annotations
 
-from . import after_item, cursor, offset, page
+from . import after_item, cursor, link, next_url, offset, page
 from .base import PageView, Style
 
-REGISTRY: dict[str, Style] = {k.name: k for k in (cursor.KIND, after_item.KIND, offset.KIND, page.KIND)}
+REGISTRY: dict[str, Style] = {
+    k.name: k for k in (cursor.KIND, after_item.KIND, offset.KIND, page.KIND, next_url.KIND, link.KIND)
+}
 
 __all__ = ["REGISTRY", "PageView", "Style"]
