@@ -140,6 +140,7 @@ class Walker:
         self.last_body: int | None = None
         self.done = max_items == 0
         self.size = self._page_size(op)
+        self.pending: PageView | None = None  # the last page, until the next position is worked out
         self.query = {p.wire: p.name for p in op.params if p.location == QUERY}
 
     def _page_size(self, op: Operation[Any]) -> int | None:
@@ -153,6 +154,9 @@ class Walker:
 
     def request(self) -> dict[str, Any] | None:
         """The keywords of the next page's call, or None when the list is done."""
+        if self.pending is not None:
+            view, self.pending = self.pending, None
+            self._advance(view)
         if self.done:
             return None
         if self.pages >= self.max_pages:
@@ -190,9 +194,14 @@ class Walker:
             self.done = True
             return out
         headers = raw.headers if isinstance(raw, RawResponse) else None
-        view = PageView(
+        self.pending = PageView(
             self.position, self.args, items, lambda path: read(page, path), headers, self.query, self.op.name
         )
+        return out
+
+    def _advance(self, view: PageView) -> None:
+        """The next position after a page; run when the next page is asked for, so that a page's items are
+        handed on before a problem with what follows it raises."""
         following = self.style.next(self.paging, view, read)
         if following is None:
             self.done = True
@@ -202,7 +211,6 @@ class Walker:
                 "of looping"
             )
         self.position = following
-        return out
 
 
 def iter_pages(
