@@ -92,6 +92,10 @@ BROKEN = [  # (replace, with, the problems as printed after the file name)
       "121:88: the 200 answer has no boolean field 'data' (at $.methods[1].pagination.has_more)"]),
     ("parameter: skip, limit: count}", "parameter: skip, limit: number}",
      ["143:78: unknown parameter 'number' (known: skip, count) (at $.methods[2].pagination.limit)"]),
+    ("name: count\n", "name: max_items\n",
+     ["143:78: unknown parameter 'count' (known: skip, max_items) (at $.methods[2].pagination.limit)",
+      "146:15: 'max_items' would clash with the --all/--max-items options of a paginated method "
+      "(at $.methods[2].parameters[1].name)"]),
     ("style: cursor, items: items", "style: pages, items: items",
      ['98:25: "pages" is not one of: "cursor", "after_item", "offset", "page", "next_url", "link" '
       "(at $.methods[0].pagination.style)"]),
@@ -259,6 +263,7 @@ def test_pages_are_typed_answers(generated: tuple[Path, ModuleType, Provider], s
     assert [type(p).__name__ for p, _ in pages] == ["StripePage"] * 3
     assert [p.has_more for p, _ in pages] == [True, True, False]
     assert [[i.id for i in got] for _, got in pages] == [[1, 2], [3, 4], [5]]
+    assert {type(i).__name__ for _, got in pages for i in got} == {"Note"}  # as iter_/pages_ are annotated
     asked = [r.query.get("starting_after") for r in server.requests_for("ListAfterItem")]
     assert asked == [None, ["2"], ["4"]]
 

@@ -9,6 +9,7 @@ from ..problems import JsonPath
 from .core import Context, Node, rule
 
 REF = "#/schemas/"
+PAGING_OPTIONS = ("all", "max-items")  # the CLI options a paginated method's command adds
 
 
 def _resolve(ctx: Context, schema: Any) -> Any:
@@ -47,6 +48,12 @@ def _check_method(ctx: Context, method: dict[str, Any], at: JsonPath) -> None:
     for key in ("parameter", "limit"):
         if key in spec and spec[key] not in params:
             ctx.add((*at, key), f"unknown parameter '{spec[key]}' (known: {known})")
+    for i, raw in enumerate(method.get("parameters") or []):
+        if str(raw.get("name", "")).lower().replace("_", "-") in PAGING_OPTIONS:
+            where = ("methods", at[1], "parameters", i, "name")
+            ctx.add(
+                where, f"'{raw['name']}' would clash with the --all/--max-items options of a paginated method"
+            )
     if spec.get("short_page") and "limit" not in spec:
         ctx.add((*at, "short_page"), "'short_page' needs 'limit' (the page size parameter)")
     success = _success(method)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..ir import Location, Method, Parameter, Provider
 from ..module_names import CLIENT_IMPORTS
@@ -11,7 +12,8 @@ from .pycode import Record
 from .records import operation, provider_spec
 
 RAW_RESPONSE = "RawResponse"  # the result type of a method whose success answer has no schema
-OPERATIONS = "_Ops"  # the client template's class holding one Operation per method
+OPERATIONS = "_Ops"
+DEFS = "#/$defs/"  # the client template's class holding one Operation per method
 
 
 @dataclass(frozen=True)
@@ -21,9 +23,32 @@ class MethodView:
     keywords: tuple[Parameter, ...]  # the signature's keywords (constants are sent, not asked for)
     outside_body: tuple[Parameter, ...]  # the keywords next to `body=` in the body-model overload
     operation: Record  # what the runtime needs to send it
+    item: str = "Any"  # a paginated method's item type: its model when the items are one named object model
 
 
-def _method(method: Method) -> MethodView:
+def _named(provider: Provider, schema: Any) -> tuple[str | None, Any]:
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    if isinstance(ref, str) and ref.startswith(DEFS):
+        name = ref[len(DEFS) :]
+        return name, provider.schemas.get(name)
+    return None, schema
+
+
+def item_model(provider: Provider, method: Method) -> str | None:
+    """The model of a paginated method's items, when its items are one named object schema."""
+    if method.pagination is None:
+        return None
+    _, schema = _named(provider, method.success.schema)
+    for part in method.pagination.items.split("."):
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        _, schema = _named(provider, properties.get(part) if isinstance(properties, dict) else None)
+    name, item = _named(provider, schema.get("items") if isinstance(schema, dict) else None)
+    if name is None or not isinstance(item, dict) or item.get("type") != "object" or "properties" not in item:
+        return None
+    return name
+
+
+def _method(provider: Provider, method: Method) -> MethodView:
     keywords = tuple(p for p in method.parameters if not p.is_const)
     return MethodView(
         method=method,
@@ -31,6 +56,7 @@ def _method(method: Method) -> MethodView:
         keywords=keywords,
         outside_body=tuple(p for p in keywords if p.location is not Location.BODY),
         operation=operation(method),
+        item=item_model(provider, method) or "Any",
     )
 
 
@@ -39,6 +65,7 @@ def _imported_models(provider: Provider) -> list[str]:
     for m in provider.methods:
         names.update(n for n in (m.success.model, m.body_model, m.params_model) if n)
         names.update(*(p.type.models() for p in m.parameters))
+        names.update(n for n in (item_model(provider, m),) if n)
     return sorted(names)
 
 
@@ -48,7 +75,7 @@ def render_client(provider: Provider, header: str) -> str:
         p=provider,
         header=header,
         imports=CLIENT_IMPORTS,
-        methods=[_method(m) for m in provider.methods],
+        methods=[_method(provider, m) for m in provider.methods],
         models=_imported_models(provider),
         provider=provider_spec(provider, OPERATIONS),
     )
