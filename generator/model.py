@@ -214,7 +214,7 @@ class _Builder:
 
     def safety(self, method: dict[str, Any], verb: str) -> ir.Safety:
         spec = method.get("idempotency")
-        if verb == "GET":
+        if verb == "GET" or method.get("pagination") is not None:  # a paginated method reads, whatever its verb
             return ir.Safety(ir.Idempotency.SAFE, None)
         if spec is None:
             return ir.Safety(ir.Idempotency.NONE, None)

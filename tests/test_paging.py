@@ -35,7 +35,7 @@ SPEC = Path(__file__).resolve().parent / "paging_specs" / "xpages.yaml"
 SCHEMA = Path(__file__).resolve().parent.parent / "generator" / "spec.schema.json"
 TOKEN = "pages-token-s3cr3t"
 STYLES = {"ListByCursor": "cursor", "ListAfterItem": "after_item", "ListByOffset": "offset", "ListByPage": "page",
-          "ListByNextUrl": "next_url", "ListByLink": "link"}
+          "ListByNextUrl": "next_url", "ListByLink": "link", "SearchNotes": "cursor"}
 METHODS = list(STYLES)
 
 
@@ -96,7 +96,7 @@ BROKEN = [  # (replace, with, the problems as printed after the file name)
      ["143:78: unknown parameter 'count' (known: skip, max_items) (at $.methods[2].pagination.limit)",
       "146:15: 'max_items' would clash with the --all/--max-items options of a paginated method "
       "(at $.methods[2].parameters[1].name)"]),
-    ("style: cursor, items: items", "style: pages, items: items",
+    ("style: cursor, items: items, parameter: cursor,", "style: pages, items: items, parameter: cursor,",
      ['98:25: "pages" is not one of: "cursor", "after_item", "offset", "page", "next_url", "link" '
       "(at $.methods[0].pagination.style)"]),
 ]
@@ -119,7 +119,7 @@ def test_styles_are_kinds_on_both_sides() -> None:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     assert set(kinds.PAGING) == set(schema["$defs"]["pagination"]["properties"]["style"]["enum"])
     assert set(paging.REGISTRY) == set(kinds.PAGING)
-    assert set(STYLES.values()) == set(kinds.PAGING)  # the test spec covers every style
+    assert set(STYLES.values()) == set(kinds.PAGING)  # every style (SearchNotes: a cursor in a POST body)
     for registry in (kinds.PAGING, paging.REGISTRY):
         assert all(kind.name == name for name, kind in registry.items())
 
@@ -139,7 +139,8 @@ def test_iterator_returns_exactly_the_served_records(generated: tuple[Path, Modu
     # Each page asked for once: the cursor and has_more styles know the last page; offset knows it from a
     # short page (an empty one after a full last page); page numbers (short_page off) ask one empty page.
     expected = {"ListByCursor": max(1, full), "ListAfterItem": max(1, full), "ListByOffset": count // size + 1,
-                "ListByPage": full + 1, "ListByNextUrl": max(1, full), "ListByLink": max(1, full)}[method]
+                "ListByPage": full + 1, "ListByNextUrl": max(1, full), "ListByLink": max(1, full),
+                "SearchNotes": max(1, full)}[method]
     assert len(server.requests_for(method)) == expected
 
 
@@ -376,3 +377,17 @@ def test_a_next_url_with_an_undeclared_parameter_is_refused(generated: tuple[Pat
         assert next(walk).id == 1
         with pytest.raises(pkg.OpiError, match="the next-page URL sets 'token', which the spec does not declare"):
             next(walk)
+
+
+def test_a_paginated_post_reads_and_takes_no_idempotency(tmp_path: Path) -> None:
+    text = SPEC.read_text(encoding="utf-8")
+    old = "    pagination: {style: cursor, items: items, parameter: start_cursor,"
+    spec = tmp_path / "xpages.yaml"
+    spec.write_text(text.replace(old, "    idempotency: {kind: none}\n" + old), encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        generate([spec], tmp_path / "out")
+    assert [str(p).removeprefix(f"{spec}:") for p in caught.value.problems] == [
+        "233:5: a paginated method reads: its pages are retried like a GET's, so it takes no idempotency "
+        "(at $.methods[6].idempotency)"]
+    search = next(m for m in load_providers([SPEC])[0].methods if m.name == "SearchNotes")
+    assert search.safety.kind.value == "safe"

@@ -54,6 +54,12 @@ def _check_method(ctx: Context, method: dict[str, Any], at: JsonPath) -> None:
             ctx.add(
                 where, f"'{raw['name']}' would clash with the --all/--max-items options of a paginated method"
             )
+    if method.get("idempotency") is not None:
+        ctx.add(
+            ("methods", at[1], "idempotency"),
+            "a paginated method reads: its pages are retried like a GET's, so it takes no idempotency",
+            key=True,
+        )
     if spec.get("short_page") and "limit" not in spec:
         ctx.add((*at, "short_page"), "'short_page' needs 'limit' (the page size parameter)")
     success = _success(method)
