@@ -291,7 +291,9 @@ def execute(inv: Invocation) -> int:
     try:
         with client:
             if every:  # the items as the pages arrive; a failure midway leaves those printed
-                cli_pages.stream(client, inv.command.method, inv.arguments, max_items, inv.out, _shown(redact))
+                cli_pages.stream(
+                    client, inv.command.method, inv.arguments, max_items, inv.out, _shown(redact)
+                )
                 return OK
             result = getattr(client, inv.command.method)(**inv.arguments)
     except _DryRun as stop:
