@@ -1,7 +1,7 @@
 """`python -m bench [--quick] [suite ...]`: run the benchmarks, print the tables, write bench/out/report.md
 and bench/out/report.json. Suites: generation (full run vs openapi-python-client, scale, no-op), client
 (per-call overhead vs raw httpx), cli (CLI start-up), import (import time), load (async load run),
-unions (parsing a discriminated union vs a plain model),
+unions (parsing a discriminated union vs a plain model), paging (walking a long list vs a raw httpx loop),
 webhooks (verifying and parsing a delivery vs hand-written hmac + json.loads),
 files (1 GiB upload and download vs raw httpx: time and peak memory).
 The first run creates bench/.venv with the pinned openapi-python-client (never in the project's venv)."""
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import cli_startup, client_overhead, files, generation, import_time, load, unions, webhooks
+from . import cli_startup, client_overhead, files, generation, import_time, load, paging, unions, webhooks
 from .report import summary_table
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -42,6 +42,12 @@ SUITES: dict[str, Suite] = {
     "import": ("Import time", import_time.run, import_time.table, import_time.checks),
     "load": ("Load run: generated async client on the contract server", load.run, load.table, load.checks),
     "unions": ("Parsing a discriminated union vs one plain model", unions.run, unions.table, unions.checks),
+    "paging": (
+        "Pagination: walking 100,000 items in 1,000 pages vs a raw httpx loop; peak RSS vs 1,000 items",
+        paging.run,
+        paging.table,
+        paging.checks,
+    ),
     "webhooks": (
         "Webhooks: verify + typed parse vs hand-written HMAC check + json.loads",
         webhooks.run,

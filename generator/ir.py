@@ -198,6 +198,23 @@ class Safety:
 
 
 @dataclass(frozen=True)
+class Pagination:
+    """How a list method pages (`pagination`; `style` is a key of `kinds.PAGING`). `parameter` and `limit`
+    are Python names of the method's parameters; `items`, `next` and `has_more` dotted wire paths."""
+
+    style: str
+    items: str
+    parameter: str
+    next: str | None = None
+    limit: str | None = None
+    has_more: str | None = None
+    start: int = 0
+    short_page: bool = False
+    size: int | None = None  # the limit parameter's default: the page size when the caller gives none
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Method:
     name: str  # PascalCase as in OPI
     py_name: str
@@ -222,6 +239,7 @@ class Method:
     params_model: str | None  # model of the path/query/header parameters (keyed by wire name), if any
     body_media: str | None = None  # the body's declared media type (binary, text bodies)
     body_style: str | None = None  # "brackets": a form body's nested fields in bracket notation
+    pagination: Pagination | None = None  # how a list method pages, if it does
 
     @property
     def success(self) -> Response:

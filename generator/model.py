@@ -10,6 +10,7 @@ from . import ir
 from .jsonschema_form import to_json_schema
 from .kinds import ANSWERS, AUTH, BODIES, DEFAULT_ANSWER
 from .load import Document
+from .model_paging import pagination
 from .model_webhooks import webhooks_of
 from .names import slug, snake
 from .naming import ERROR_MODEL, MethodName, ParamName, SpecNames
@@ -235,7 +236,7 @@ class _Builder:
 
     def safety(self, method: dict[str, Any], verb: str) -> ir.Safety:
         spec = method.get("idempotency")
-        if verb == "GET":
+        if verb == "GET" or method.get("pagination") is not None:  # a paginated method reads, whatever its verb
             return ir.Safety(ir.Idempotency.SAFE, None)
         if spec is None:
             return ir.Safety(ir.Idempotency.NONE, None)
@@ -267,6 +268,7 @@ class _Builder:
             params_model=self.params_model(raw, names, params),
             body_media=(raw.get("body") or {}).get("media_type"),
             body_style=(raw.get("body") or {}).get("style"),
+            pagination=pagination(raw.get("pagination"), raw_params, params),
         )
 
     def build(self) -> ir.Provider:

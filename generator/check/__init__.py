@@ -18,6 +18,7 @@ from . import (  # noqa: F401
     idempotency,
     methods,
     names,
+    paging,
     parameters,
     provider,
     responses,

@@ -14,6 +14,8 @@ from .body import binary as binary_body
 from .body import form, multipart
 from .body import json as json_body
 from .body import text as text_body
+from .paging import after_item, cursor, link, next_url, offset, page
+from .paging.base import PagingKind
 from .webhook import hmac, ip_ranges, standard_webhooks, token_header
 from .webhook.base import WebhookKind
 
@@ -27,6 +29,10 @@ WEBHOOKS: dict[str, WebhookKind] = {
     k.name: k for k in (hmac.KIND, token_header.KIND, standard_webhooks.KIND, ip_ranges.KIND)
 }
 
+PAGING: dict[str, PagingKind] = {
+    k.name: k for k in (cursor.KIND, after_item.KIND, offset.KIND, page.KIND, next_url.KIND, link.KIND)
+}
+
 DEFAULT_ANSWER = "json"
 
-__all__ = ["ANSWERS", "AUTH", "BODIES", "DEFAULT_ANSWER", "WEBHOOKS", "AnswerKind", "AuthKind", "BodyKind", "WebhookKind"]
+__all__ = ["ANSWERS", "AUTH", "BODIES", "DEFAULT_ANSWER", "PAGING", "WEBHOOKS", "AnswerKind", "AuthKind", "BodyKind", "PagingKind", "WebhookKind"]

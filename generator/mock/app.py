@@ -16,6 +16,7 @@ from .answers import Answers
 from .auth import AuthChecker
 from .faults import Fault, FaultBook
 from .masking import Masker
+from .paging import Pager
 from .routing import Matched, NoRoute, NotAllowed, Router
 from .state import Answer, RecordedRequest, ServerState
 from .validation import Checked, Incoming, Problem, RequestValidator, parse_form, parse_json
@@ -57,6 +58,7 @@ class ContractApp:
         self.answers = Answers(provider, self.validator.defs)
         self.auth = AuthChecker(provider, state, credentials)
         self.masker = Masker(provider, self.auth.header_names())
+        self.pager = Pager()  # the records each paginated method serves
         self.deliverer: Deliverer | None = None  # set by MockServer when a webhook URL was given
         self._issuers: dict[str, AuthScheme] = {}
         for scheme in provider.schemes:
@@ -211,7 +213,8 @@ class ContractApp:
             return self.answers.error(checked.kind, checked.message, checked.field)
         if method.name in self._token_methods:
             return self._issue(method, checked)
-        return self._respond(method, match, checked)
+        here = f"http://{incoming.headers.get('host', '')}{incoming.path}"  # a next-page URL's base
+        return self._respond(method, match, checked, here)
 
     def _issue(self, method: Method, checked: Checked) -> Answer:
         refused = self.auth.token_request(method, checked.values)
@@ -220,11 +223,13 @@ class ContractApp:
         return self.answers.token(method, self._issuers[method.name], self.state.issue_token(),
                                   self.state.token_ttl)
 
-    def _respond(self, method: Method, match: Matched, checked: Checked) -> Answer:
+    def _respond(self, method: Method, match: Matched, checked: Checked, here: str = "") -> Answer:
         if method.safety.kind is Idempotency.UNIQUE_FIELD and method.safety.field:
             return self._create(method, match, checked)
         if method.py_name in self._lookups:
             return self._look_up(method, checked)
+        if method.pagination is not None:
+            return self._page(method, checked, here)
         return self.answers.success(method)
 
     def _create(self, method: Method, match: Matched, checked: Checked) -> Answer:
@@ -246,3 +251,8 @@ class ContractApp:
         if value is None and not records:
             return self.answers.success(method)
         return self.answers.listing(method, lookup.items, records)
+
+    def _page(self, method: Method, checked: Checked, here: str) -> Answer:
+        body, headers = self.pager.page(method, checked.values, here)
+        answer = self.answers.success(method, body, use_body=True)
+        return Answer(answer.status, answer.body, (*answer.headers, *headers))

@@ -191,6 +191,14 @@ class MockServer:
         """The records a write with a unique client-chosen id stored (by spec method name), oldest first."""
         return self._state.records(method)
 
+    def serve_records(self, method: str, count: int) -> list[Any]:
+        """Make a paginated method (by spec method name) serve `count` records across its pages, copies of
+        its example item with numbered ids; returns them in order (see `mock/paging.py`)."""
+        found = next((m for m in self.provider.methods if m.name == method), None)
+        if found is None:
+            raise ValueError(f"{self.provider.alias} has no method {method!r}")
+        return self.app.pager.serve(found, count)
+
     def set_fault(self, method: str, fault: Fault) -> None:
         if all(m.name != method for m in self.provider.methods):
             known = ", ".join(m.name for m in self.provider.methods)
@@ -208,6 +216,7 @@ class MockServer:
         """Forget requests, records, tokens and faults."""
         self._state.reset()
         self._faults.clear()
+        self.app.pager.reset()
 
     def __repr__(self) -> str:
         return f"MockServer({self.provider.alias} at {self.url})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..ir import Location, Method, Parameter, Provider
 from ..kinds import ANSWERS
@@ -13,7 +14,8 @@ from .pycode import Record
 from .records import operation, provider_spec
 
 RAW_RESPONSE = "RawResponse"  # the result type of a method whose success answer has no schema
-OPERATIONS = "_Ops"  # the client template's class holding one Operation per method
+OPERATIONS = "_Ops"
+DEFS = "#/$defs/"  # the client template's class holding one Operation per method
 
 
 @dataclass(frozen=True)
@@ -25,9 +27,32 @@ class MethodView:
     operation: Record  # what the runtime needs to send it
     takes_out: bool = False  # a file answer: the method takes `out=`
     returns: str = ""  # the docstring's "Returns ..." when the kind words it (not a model)
+    item: str = "Any"  # a paginated method's item type: its model when the items are one named object model
 
 
-def _method(method: Method) -> MethodView:
+def _named(provider: Provider, schema: Any) -> tuple[str | None, Any]:
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    if isinstance(ref, str) and ref.startswith(DEFS):
+        name = ref[len(DEFS) :]
+        return name, provider.schemas.get(name)
+    return None, schema
+
+
+def item_model(provider: Provider, method: Method) -> str | None:
+    """The model of a paginated method's items, when its items are one named object schema."""
+    if method.pagination is None:
+        return None
+    _, schema = _named(provider, method.success.schema)
+    for part in method.pagination.items.split("."):
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        _, schema = _named(provider, properties.get(part) if isinstance(properties, dict) else None)
+    name, item = _named(provider, schema.get("items") if isinstance(schema, dict) else None)
+    if name is None or not isinstance(item, dict) or item.get("type") != "object" or "properties" not in item:
+        return None
+    return name
+
+
+def _method(provider: Provider, method: Method) -> MethodView:
     keywords = tuple(p for p in method.parameters if not p.is_const)
     kind = ANSWERS[method.success.content]
     return MethodView(
@@ -38,6 +63,7 @@ def _method(method: Method) -> MethodView:
         operation=operation(method),
         takes_out=kind.takes_out,
         returns=f"{kind.returns}; errors raise the provider's typed errors" if kind.returns else "",
+        item=item_model(provider, method) or "Any",
     )
 
 
@@ -47,6 +73,7 @@ def _imported_models(provider: Provider) -> list[str]:
         names.update(n for n in (m.success.model, m.body_model, m.params_model) if n)
         names.update(*(p.type.models() for p in m.parameters))
         names.update(re.findall(r"\w+", m.success.python or "") & provider.schemas.keys())
+        names.update(n for n in (item_model(provider, m),) if n)
     return sorted(names)
 
 
@@ -56,7 +83,7 @@ def render_client(provider: Provider, header: str) -> str:
         p=provider,
         header=header,
         imports=CLIENT_IMPORTS,
-        methods=[_method(m) for m in provider.methods],
+        methods=[_method(provider, m) for m in provider.methods],
         models=_imported_models(provider),
         provider=provider_spec(provider, OPERATIONS),
     )

@@ -10,6 +10,7 @@ from ..kinds import ANSWERS, BODIES
 from .docs_examples import credentials, examples
 from .docs_layout import Layout, front_matter
 from .docs_pages import CodeBlock, MethodPage, Row
+from .docs_paging import paging_doc
 from .docs_types import (
     BR,
     CHECK,
@@ -203,4 +204,5 @@ def method_page(provider: Provider, method: Method, where: Layout) -> MethodPage
         bash=CodeBlock(fence(code_examples.bash), 'bash title="CLI command example"', code_examples.bash),
         batch=CodeBlock(fence(code_examples.batch), 'batch title="CLI command example"', code_examples.batch),
         result=CodeBlock(fence(result), f'{language} title="Result"', result),
+        paging=paging_doc(provider, method),
     )

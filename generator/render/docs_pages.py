@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .docs_types import FieldRow
 
@@ -49,6 +50,7 @@ class MethodPage:
     bash: CodeBlock
     batch: CodeBlock
     result: CodeBlock
+    paging: Any = None  # a paginated method's docs_paging.PagingDoc
 
 
 @dataclass(frozen=True)

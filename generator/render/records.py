@@ -14,7 +14,7 @@ from typing import Any
 from ..ir import AuthScheme, Input, Method, Parameter, Provider
 from ..ir import Safety as SafetyIR
 from ..kinds import ANSWERS
-from ..runtime import cli_table, spec
+from ..runtime import cli_pages, cli_table, pages, spec
 from .cli_rules import (
     check_names,
     credential_ways,
@@ -54,6 +54,17 @@ def safety(s: SafetyIR) -> Record:
     return record(spec.Safety, s.kind.value, header=s.header or None, field=s.field or None, lookup=lookup)
 
 
+def features(method: Method) -> dict[str, Record]:
+    found: dict[str, Record] = {}
+    p = method.pagination
+    if p is not None:
+        found[pages.FEATURE] = record(
+            pages.Paging, p.style, p.items, p.parameter, next=p.next, limit=p.limit, has_more=p.has_more,
+            start=p.start, short_page=p.short_page, size=p.size,
+        )
+    return found
+
+
 def operation(method: Method) -> Record:
     return record(
         spec.Operation,
@@ -71,7 +82,7 @@ def operation(method: Method) -> Record:
         answer_content=method.success.content,
         answer_media=_answer_media(method),
         safety=safety(method.safety),
-        features={},  # feature name -> its record, for behaviours beyond these fields (none yet)
+        features=features(method),  # feature name -> its record, for behaviours beyond these fields
         keep=("params", "auth"),  # written even when empty: a reader sees "no parameters", "no auth"
         rows=True,
     )
@@ -185,6 +196,17 @@ def flag_option(provider: Provider) -> Record | None:
     return _own_option(flag.option, flag.name, "boolean", flag.description, default=False, has_default=True)
 
 
+def paging_options(method: Method) -> tuple[Record, ...]:
+    """`--all` and `--max-items` for a method that pages (runtime/cli_pages.py)."""
+    if method.pagination is None:
+        return ()
+    return tuple(
+        record(cli_table.Option, name=o.name, kwarg=o.kwarg, kind=o.kind, label=o.label,
+               description=o.description, rows=True)
+        for o in cli_pages.OPTIONS
+    )
+
+
 def command(provider: Provider, method: Method) -> Record:
     ways = credential_ways(provider, method.auth)
     check_names(provider, method, {o for way in ways for o in way})
@@ -197,7 +219,8 @@ def command(provider: Provider, method: Method) -> Record:
         group=method.group,
         http=f"{method.http_method} {method.path}",
         doc_url=method.doc_url,
-        options=tuple(parameter_option(provider, method, p) for p in method.parameters if not p.is_const),
+        options=tuple(parameter_option(provider, method, p) for p in method.parameters if not p.is_const)
+        + paging_options(method),
         credentials=tuple(ways),
         rows=True,
     )

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import httpx
 
-from . import cli_files, errors
+from . import cli_files, cli_pages, errors
 from .cli_exit import API_ERROR, BAD_ANSWER, BAD_ARGUMENTS, NETWORK_ERROR, OK, OTHER_ERROR, UNCERTAIN_WRITE
 from .cli_output import say, write
 from .cli_parse import Invocation
@@ -304,6 +304,10 @@ def execute(inv: Invocation) -> int:
     except ValueError as exc:
         say(f"{name}: {redact.text(str(exc))}")
         return BAD_ARGUMENTS
+    every, max_items, wrong = cli_pages.take(inv.arguments)
+    if wrong:
+        say(f"{name}: {wrong}")
+        return BAD_ARGUMENTS
     is_file = cli_files.takes_out(inv)
     problem = cli_files.refused(inv) if is_file else None
     if problem:
@@ -311,6 +315,11 @@ def execute(inv: Invocation) -> int:
         return BAD_ARGUMENTS
     try:
         with client:
+            if every:  # the items as the pages arrive; a failure midway leaves those printed
+                cli_pages.stream(
+                    client, inv.command.method, inv.arguments, max_items, inv.out, _shown(redact)
+                )
+                return OK
             arguments = cli_files.arguments(inv) if is_file else inv.arguments
             result = getattr(client, inv.command.method)(**arguments)
     except _DryRun as stop:
@@ -325,6 +334,10 @@ def execute(inv: Invocation) -> int:
     # The result is what was asked for (a token method's token included): only given secrets are masked.
     data = redact.data(_answer_data(result), by_field=False)
     return _emit(_pretty(data) + "\n", inv.out)
+
+
+def _shown(redact: _Redactor) -> Callable[[Any], Any]:
+    return lambda data: redact.data(data, by_field=False)
 
 
 def _failure(inv: Invocation, redact: _Redactor, exc: errors.OpiError) -> int:
