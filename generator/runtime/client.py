@@ -13,6 +13,7 @@ from typing import Any, Self, TypeVar
 
 import httpx
 
+from . import aio
 from .base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, SEND, SLEEP, BaseClient
 from .exchange import Body, TimeoutTypes, build, deadline, undecodable
 from .request import Prepared
@@ -127,7 +128,8 @@ class SyncClient(BaseClient):
 
 
 class AsyncClient(BaseClient):
-    """Asyncio client; one pooled `httpx.AsyncClient` per instance. Use `async with` or await aclose()."""
+    """Asyncio client; one pooled `httpx.AsyncClient` per instance (over aiohttp by default, see aio.py).
+    Use `async with` or await aclose()."""
 
     def __init__(
         self,
@@ -158,7 +160,7 @@ class AsyncClient(BaseClient):
             max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(transport=transport, timeout=timeout)
+        self._http = http_client or aio.own_pool(timeout, transport)
 
     async def aclose(self) -> None:
         """Close the connection pool (not an `http_client` passed in by the caller)."""
