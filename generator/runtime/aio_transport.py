@@ -106,7 +106,9 @@ class Client(HttpxAiohttpClient):
     ) -> httpx.AsyncBaseTransport:
         if transport is not None:
             return transport
-        return Transport(verify=verify, cert=cert, trust_env=trust_env, http1=http1, http2=http2, limits=limits)
+        return Transport(
+            verify=verify, cert=cert, trust_env=trust_env, http1=http1, http2=http2, limits=limits
+        )
 
     def _init_proxy_transport(
         self,
@@ -120,5 +122,11 @@ class Client(HttpxAiohttpClient):
         **options: Any,
     ) -> httpx.AsyncBaseTransport:
         return Transport(
-            verify=verify, cert=cert, trust_env=trust_env, http1=http1, http2=http2, limits=limits, proxy=proxy
+            verify=verify,
+            cert=cert,
+            trust_env=trust_env,
+            http1=http1,
+            http2=http2,
+            limits=limits,
+            proxy=proxy,
         )
