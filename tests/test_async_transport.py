@@ -73,14 +73,17 @@ def _own_pool() -> httpx.AsyncClient:
 def test_default_async_pool_is_aiohttp_and_httpx_is_one_keyword_away() -> None:
     p = provider("geins")
     pkg = package("geins")
-    from opi._runtime.aio_transport import Transport
+    from opi._runtime.aio_transport import Direct, Transport
 
     default = pkg.AsyncClient(**credentials(p))
     chosen = pkg.AsyncClient(transport=httpx.AsyncHTTPTransport(), **credentials(p))
-    assert isinstance(default._http._transport, Transport)
-    assert type(chosen._http._transport) is httpx.AsyncHTTPTransport
-    asyncio.run(default.aclose())
-    asyncio.run(chosen.aclose())
+    handed = pkg.AsyncClient(http_client=httpx.AsyncClient(), **credentials(p))
+    assert isinstance(default._direct, Direct)  # plain calls: straight to aiohttp
+    assert isinstance(default._http._transport, Transport)  # anything sent through httpx: aiohttp too
+    assert chosen._direct is None and type(chosen._http._transport) is httpx.AsyncHTTPTransport
+    assert handed._direct is None
+    for client in (default, chosen, handed):
+        asyncio.run(client.aclose())
 
 
 def _python(code: str) -> str:
@@ -104,6 +107,8 @@ def test_without_the_extra_the_default_is_httpx_own_pool() -> None:
         "import opi.geins as g; c = g.AsyncClient(); print(type(c._http._transport).__name__)"
     )
     assert _python(code) == "AsyncHTTPTransport"
+    code = code.replace("type(c._http._transport).__name__", "c._direct")
+    assert _python(code) == "None"
 
 
 def test_a_connection_dropped_after_the_request_is_a_read_error_and_put_is_not_resent() -> None:
@@ -117,6 +122,30 @@ def test_a_connection_dropped_after_the_request_is_a_read_error_and_put_is_not_r
             with pytest.raises(httpx.TransportError) as caught:
                 await http.put(url + "/refund", content=b"{}")
             return caught.value
+
+    with raw_server(["answer", "drop"]) as (url, seen):
+        error = asyncio.run(go())
+    assert type(error) is httpx.ReadError
+    assert [h.split(b" ")[0] for h in seen] == [b"GET", b"PUT"]
+
+
+def test_direct_exchange_a_dropped_put_is_a_read_error_sent_once() -> None:
+    """The same over the direct aiohttp path plain calls take."""
+    from opi._runtime.aio import LIMITS
+    from opi._runtime.aio_transport import Direct
+    from opi._runtime.request import Prepared
+
+    async def go() -> BaseException:
+        pool = Direct(LIMITS)
+        try:
+            status, _, body, _ = await pool.exchange(Prepared("GET", "/first", [], {}, None), url + "/first", {},
+                                                     2.0, 1000)
+            assert status == 200 and body.content == b"{}"
+            with pytest.raises(httpx.TransportError) as caught:
+                await pool.exchange(Prepared("PUT", "/refund", [], {}, b"{}"), url + "/refund", {}, 2.0, 1000)
+            return caught.value
+        finally:
+            await pool.aclose()
 
     with raw_server(["answer", "drop"]) as (url, seen):
         error = asyncio.run(go())

@@ -4,13 +4,19 @@ httpcore's async pool, not the call loop, limits an `AsyncClient` running many c
 requests/s at 200 at a time, against over 1,000 through aiohttp on the same machine). So an `AsyncClient`
 without `http_client=` or `transport=` sends through aiohttp (aio_transport.py) when
 `pip install 'opi-clients[aiohttp]'` put `httpx-aiohttp` there, and through httpx's own transport
-otherwise; `transport=httpx.AsyncHTTPTransport()` chooses httpx's explicitly. Nothing here is imported
+otherwise; `transport=httpx.AsyncHTTPTransport()` chooses httpx's explicitly. With aiohttp, a call's
+exchange goes straight to aiohttp (`aio_transport.Direct`), skipping the httpx client layer's CPU cost. Nothing here is imported
 before an async client is created, so importing a provider's package never imports aiohttp.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
+
+if TYPE_CHECKING:
+    from .aio_transport import Direct
 
 # The pool of an async client's own transport, either one: as many connections as a batch job usually
 # runs calls at once, kept alive between calls (measured in bench/load.py; see README's benchmarks).
@@ -27,3 +33,13 @@ def own_pool(timeout: float | httpx.Timeout, transport: httpx.AsyncBaseTransport
         else:
             return Client(timeout=timeout, limits=LIMITS)
     return httpx.AsyncClient(transport=transport, timeout=timeout, limits=LIMITS)
+
+
+def direct() -> Direct | None:
+    """The aiohttp session a client that owns its pool sends plain calls through, or None without the
+    extra."""
+    try:
+        from .aio_transport import Direct
+    except ImportError:
+        return None
+    return Direct(LIMITS)

@@ -12,12 +12,15 @@ Two things of `httpx-aiohttp` are changed here, because the call loop's guarante
 from __future__ import annotations
 
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport, HttpxAiohttpClient
+
+from .exchange import Body, deadline
+from .request import Prepared
 
 CertTypes = str | tuple[str, str] | tuple[str, str, str]
 
@@ -130,3 +133,85 @@ class Client(HttpxAiohttpClient):
             limits=limits,
             proxy=proxy,
         )
+
+
+class _Head:
+    """What `exchange.Body` reads of an answer before its body."""
+
+    __slots__ = ("headers", "status_code")
+
+    def __init__(self, status_code: int, headers: Mapping[str, str]) -> None:
+        self.status_code = status_code
+        self.headers = headers
+
+
+class Direct:
+    """An async client's own pool, sending straight through one `aiohttp.ClientSession`.
+
+    The `httpx.AsyncClient` layer above a transport (request building and URL merging, cookie extraction,
+    the response stream's wrappers) costs more CPU per call than aiohttp itself (profile in README), so a
+    client that owns its pool skips it: the request is the one httpx would send (same URL and query
+    encoding, same headers), the answer is read within the same limits (`exchange.Body`), and failures
+    become the same httpx exceptions (`translate`), so the call loop sees no difference. The session is
+    made on first use, inside the running event loop."""
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        self._limits = limits
+        self._session: aiohttp.ClientSession | None = None
+        self._timeouts: dict[object, aiohttp.ClientTimeout] = {}
+
+    def _client_timeout(self, timeout: float | httpx.Timeout) -> aiohttp.ClientTimeout:
+        found = self._timeouts.get(timeout)
+        if found is None:
+            t = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+            found = aiohttp.ClientTimeout(
+                total=None, connect=t.pool, sock_connect=t.connect, sock_read=t.read
+            )
+            self._timeouts[timeout] = found
+        return found
+
+    def _open(self) -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(
+            limit=self._limits.max_connections or 0, keepalive_timeout=self._limits.keepalive_expiry
+        )
+        session = aiohttp.ClientSession(connector=connector, auto_decompress=True)
+        if hasattr(session, "_retry_connection"):
+            session._retry_connection = False  # no re-send of PUT/DELETE behind the call loop's back
+        self._session = session
+        return session
+
+    async def exchange(
+        self,
+        prepared: Prepared,
+        url: str,
+        headers: dict[str, str],
+        timeout: float | httpx.Timeout,
+        limit: int,
+    ) -> tuple[int, httpx.Headers, Body, str]:
+        """Send once and read the answer, at most `limit` bytes of it: (status, headers, body, URL)."""
+        session = self._session or self._open()
+        if prepared.query:
+            url = f"{url}?{httpx.QueryParams(prepared.query)}"
+        ends = deadline(timeout)
+        try:
+            async with session.request(
+                prepared.method,
+                url,
+                headers=headers,
+                data=prepared.content,
+                allow_redirects=False,
+                timeout=self._client_timeout(timeout),
+            ) as response:
+                answer_headers = httpx.Headers(response.raw_headers)
+                body = Body(_Head(response.status, answer_headers), limit, ends)  # type: ignore[arg-type]
+                if body.wanted:
+                    async for chunk in response.content.iter_any():
+                        if not body.add(chunk):
+                            break
+                return response.status, answer_headers, body, str(response.url)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise translate(exc) from exc
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()

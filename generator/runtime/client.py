@@ -7,6 +7,7 @@ it sends an exchange, sleeps or takes a token lock the way its I/O model does, a
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
@@ -14,7 +15,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from . import aio
-from .base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, SEND, SLEEP, BaseClient
+from .base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, SEND, SLEEP, BaseClient, logger
 from .exchange import Body, TimeoutTypes, build, deadline, undecodable
 from .request import Prepared
 from .response import RawResponse
@@ -161,11 +162,14 @@ class AsyncClient(BaseClient):
         )
         self._owns_http = http_client is None
         self._http = http_client or aio.own_pool(timeout, transport)
+        self._direct = aio.direct() if http_client is None and transport is None else None
 
     async def aclose(self) -> None:
         """Close the connection pool (not an `http_client` passed in by the caller)."""
         if self._owns_http:
             await self._http.aclose()
+        if self._direct is not None:
+            await self._direct.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -208,6 +212,14 @@ class AsyncClient(BaseClient):
         self, prepared: Prepared, url: str, headers: dict[str, str], timeout: TimeoutTypes
     ) -> tuple[RawResponse, bool]:
         """Send once and read the answer, at most `max_response_bytes` of it: (answer, cut at the limit)."""
+        if self._direct is not None:  # the client's own pool, on aiohttp: no httpx client layer (aio.py)
+            status, answer_headers, body, sent_to = await self._direct.exchange(
+                prepared, url, headers, timeout, self._max_response_bytes
+            )
+            raw = RawResponse(status, answer_headers, body.content, prepared.method, sent_to)
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug("%s -> HTTP %d", self._masker.mask(raw.url), raw.status_code)
+            return raw, body.too_large
         request = build(self._http, prepared, url, headers, timeout)
         ends = deadline(timeout)
         response = await self._http.send(request, stream=True)
