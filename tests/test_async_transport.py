@@ -111,6 +111,16 @@ def test_without_the_extra_the_default_is_httpx_own_pool() -> None:
     assert _python(code) == "None"
 
 
+def test_a_proxy_from_the_environment_is_honoured_through_httpx_client_layer() -> None:
+    """Direct aiohttp calls skip httpx's proxy routing, so with HTTPS_PROXY set they are not used."""
+    code = (
+        "import os, sys; sys.path.insert(0, sys.argv[1]); os.environ['HTTPS_PROXY'] = 'http://127.0.0.1:9'; "
+        "import opi.geins as g; c = g.AsyncClient(); "
+        "print(c._direct, sorted(type(t).__name__ for t in c._http._mounts.values()))"
+    )
+    assert _python(code) == "None ['Transport']"
+
+
 def test_a_connection_dropped_after_the_request_is_a_read_error_and_put_is_not_resent() -> None:
     """The second request goes over the kept-alive connection and the server closes it having read the
     request: httpx-aiohttp would call that ConnectTimeout (never sent) and aiohttp would send the PUT

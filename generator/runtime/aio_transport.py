@@ -171,10 +171,13 @@ class Direct:
         return found
 
     def _open(self) -> aiohttp.ClientSession:
+        # httpx's CA bundle and SSL settings (proxies from the environment: see aio.direct).
         connector = aiohttp.TCPConnector(
-            limit=self._limits.max_connections or 0, keepalive_timeout=self._limits.keepalive_expiry
+            limit=self._limits.max_connections or 0,
+            keepalive_timeout=self._limits.keepalive_expiry,
+            ssl=httpx.create_ssl_context(),
         )
-        session = aiohttp.ClientSession(connector=connector, auto_decompress=True)
+        session = aiohttp.ClientSession(connector=connector)
         if hasattr(session, "_retry_connection"):
             session._retry_connection = False  # no re-send of PUT/DELETE behind the call loop's back
         self._session = session
