@@ -3,9 +3,8 @@
 Every client runs in its own process (`bench._load_client`) with a pool of C connections and retries off,
 at C = 20 and C = 200, against the same server: `bench.loopback` (asyncio, its own process) answering one
 read method (a GET) of a real provider spec with the answer `opigen mock` gives for it (fetched once at the
-start). The contract server validates every request and would be the bottleneck (it is measured too, for
-comparison); the loopback server's CPU per request and its busy share of the run are reported, to show it
-is not. The aiohttp rows (raw, generated) alternate in ROUNDS rounds of REQUESTS / ROUNDS requests and report
+start). The contract server validates every request and would be the bottleneck; the loopback server's
+CPU per request and its busy share of the run are reported, to show that it is not. The aiohttp rows (raw, generated) alternate in ROUNDS rounds of REQUESTS / ROUNDS requests and report
 the median rounds; httpx's pool is slower, so its rows send fewer requests (one round). Zero errors is
 required of every row.
 """
