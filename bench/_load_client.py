@@ -1,8 +1,11 @@
-"""The load run's client process: the generated async client sends N requests, C at a time.
+"""The load run's client process: one client sends N requests, C at a time, and reports.
 
 `python -m bench._load_client CONFIG.json` prints JSON: requests, errors by kind, seconds, requests/s,
-latency percentiles, peak RSS of this process. It imports only the generated package (not the generator),
-so its peak RSS is the client's. Retries are off, so every failure counts as an error.
+latency percentiles, this process's CPU seconds and peak RSS. The client (`mode`) is raw aiohttp, raw httpx,
+or the generated `AsyncClient` on its default transport (aiohttp) or on httpx's; raw clients read the body
+and parse its JSON, as the generated one does (and more: validation into the typed model). Every pool holds
+C connections. It imports only the generated package and the HTTP libraries (not the generator). Retries are
+off, so every failure counts as an error.
 """
 
 from __future__ import annotations
@@ -15,36 +18,35 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 
+Call = Callable[[], Awaitable[Any]]
 
-async def _load(cfg: dict[str, Any]) -> dict[str, Any]:
-    pkg = importlib.import_module(f"opi.{cfg['alias']}")
-    total, concurrency = int(cfg["requests"]), int(cfg["concurrency"])
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+async def _run(call: Call, total: int, concurrency: int, deadline: float) -> dict[str, Any]:
     errors: Counter[str] = Counter()
     latencies: list[float] = []
     next_index = 0
-    async with httpx.AsyncClient(limits=limits, timeout=30.0) as http:
-        client = pkg.AsyncClient(base_url=cfg["url"], http_client=http, max_retries=0, **cfg["credentials"])
-        call = getattr(client, cfg["method"])
 
-        async def worker() -> None:
-            nonlocal next_index
-            while next_index < total:
-                next_index += 1
-                start = time.perf_counter()
-                try:
-                    await call(**cfg["kwargs"])
-                except Exception as exc:  # counted and reported by kind, never hidden
-                    errors[type(exc).__name__] += 1
-                latencies.append(time.perf_counter() - start)
+    async def worker() -> None:
+        nonlocal next_index
+        while next_index < total:
+            next_index += 1
+            start = time.perf_counter()
+            try:
+                await call()
+            except Exception as exc:  # counted and reported by kind, never hidden
+                errors[type(exc).__name__] += 1
+            latencies.append(time.perf_counter() - start)
 
-        start = time.perf_counter()
-        await asyncio.wait_for(asyncio.gather(*(worker() for _ in range(concurrency))), cfg["deadline"])
-        seconds = time.perf_counter() - start
+    cpu = time.process_time()
+    start = time.perf_counter()
+    await asyncio.wait_for(asyncio.gather(*(worker() for _ in range(concurrency))), deadline)
+    seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     latencies.sort()
     return {
         "requests": len(latencies),
@@ -52,16 +54,57 @@ async def _load(cfg: dict[str, Any]) -> dict[str, Any]:
         "error_kinds": dict(errors),
         "seconds": seconds,
         "rps": len(latencies) / seconds,
+        "cpu_us": cpu / max(len(latencies), 1) * 1e6,
         "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "p99_ms": latencies[max(int(len(latencies) * 0.99) - 1, 0)] * 1000,
     }
+
+
+async def _load(cfg: dict[str, Any]) -> dict[str, Any]:
+    mode, total, concurrency = cfg["mode"], int(cfg["requests"]), int(cfg["concurrency"])
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    run = (total, concurrency, float(cfg["deadline"]))
+    if mode == "raw-aiohttp":
+        import aiohttp
+
+        connector = aiohttp.TCPConnector(limit=concurrency)
+        async with aiohttp.ClientSession(connector=connector) as session:
+
+            async def raw_aiohttp() -> Any:
+                async with session.get(cfg["target"]) as response:
+                    response.raise_for_status()
+                    return json.loads(await response.read())
+
+            return await _run(raw_aiohttp, *run)
+    if mode == "raw-httpx":
+        async with httpx.AsyncClient(limits=limits, timeout=30.0) as http:
+
+            async def raw_httpx() -> Any:
+                response = await http.get(cfg["target"])
+                response.raise_for_status()
+                return json.loads(response.content)
+
+            return await _run(raw_httpx, *run)
+    pkg = importlib.import_module(f"opi.{cfg['alias']}")
+    options: dict[str, Any] = {"base_url": cfg["url"], "max_retries": 0, **cfg["credentials"]}
+    if mode == "opi-httpx":
+        options["transport"] = httpx.AsyncHTTPTransport(limits=limits)
+    async with pkg.AsyncClient(**options) as client:
+        method = getattr(client, cfg["method"])
+        kwargs = cfg["kwargs"]
+
+        async def generated() -> Any:
+            return await method(**kwargs)
+
+        return await _run(generated, *run)
 
 
 def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as handle:
         cfg = json.load(handle)
-    print(json.dumps(asyncio.run(_load(cfg))))
+    result = asyncio.run(_load(cfg))
+    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

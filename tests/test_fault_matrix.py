@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 from client_support import (
     Canned,
@@ -114,22 +115,33 @@ def call_kwargs(p: Provider, m: Method) -> dict[str, Any]:
     return kwargs
 
 
+# The async client runs on its default transport (aiohttp, via httpx-aiohttp) and on httpx's own.
+MODES = ["sync", "async", "async-httpx"]
+
+
+def make_client(pkg: Any, mode: str, **options: Any) -> Any:
+    """A fresh client: blocking, async on its default transport, or async on httpx's transport."""
+    if mode == "sync":
+        return pkg.Client(**options)
+    if mode == "async-httpx":
+        return pkg.AsyncClient(transport=httpx.AsyncHTTPTransport(), **options)
+    return pkg.AsyncClient(**options)
+
+
 def run(server: MockServer, m: Method, mode: str, **options: Any) -> tuple[Any, BaseException | None, float]:
     """(result, exception, seconds) of one call on a fresh client."""
     p = server.provider
     pkg = package(p.alias)
-    client = (pkg.Client if mode == "sync" else pkg.AsyncClient)(
-        base_url=server.url, **credentials(p), **{**OPTIONS, **options}
-    )
+    client = make_client(pkg, mode, base_url=server.url, **credentials(p), **{**OPTIONS, **options})
     started = time.monotonic()
     try:
-        result = invoke(client, m, call_kwargs(p, m), mode)
+        result = invoke(client, m, call_kwargs(p, m), "sync" if mode == "sync" else "async")
     except BaseException as exc:  # judged by the caller: anything but the expected class fails
         return None, exc, time.monotonic() - started
     return result, None, time.monotonic() - started
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("fault", list(FAULTS))
 @pytest.mark.parametrize(("alias", "name"), CASES)
 def test_fault_ends_in_its_documented_outcome(
@@ -244,17 +256,18 @@ def test_default_limit_stops_reading_a_huge_answer() -> None:
 
 
 @pytest.mark.seed("geins")
-def test_declared_length_over_the_limit_is_not_read() -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_declared_length_over_the_limit_is_not_read(mode: str) -> None:
     p = provider("geins")
     pkg = package("geins")
     m = p.method("ListRefunds")
     body = b'{"padding": "' + b"x" * 5000 + b'"}'
     with (
         canned_server([Canned(200, body, {"Content-Type": "application/json"})]) as (url, seen),
-        pkg.Client(base_url=url, max_response_bytes=1000, **credentials(p)) as client,
         pytest.raises(pkg.ResponseTooLargeError) as caught,
     ):
-        client.list_refunds(**example_kwargs(p, m))
+        client = make_client(pkg, mode, base_url=url, max_response_bytes=1000, **credentials(p))
+        invoke(client, m, example_kwargs(p, m), "sync" if mode == "sync" else "async")
     assert caught.value.raw.content == b""  # Content-Length said too much: nothing was read
     assert len(seen) == 1
 
@@ -274,7 +287,8 @@ def test_error_status_with_a_huge_body_is_cut_and_raised_as_its_status(
 
 
 @pytest.mark.seed("geins")
-def test_a_trickling_answer_cannot_outlast_the_timeout() -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_a_trickling_answer_cannot_outlast_the_timeout(mode: str) -> None:
     """httpx's read timeout is per chunk: a body arriving slowly, chunk by chunk, is cut by the runtime."""
     import socket
     import threading
@@ -300,12 +314,10 @@ def test_a_trickling_answer_cannot_outlast_the_timeout() -> None:
     thread.start()
     started = time.monotonic()
     try:
-        with (
-            pkg.Client(base_url=f"http://127.0.0.1:{listener.getsockname()[1]}", timeout=0.5, max_retries=0,
-                       **credentials(p)) as client,
-            pytest.raises(pkg.TimeoutError),
-        ):
-            client.get_refund(**example_kwargs(p, m))
+        client = make_client(pkg, mode, base_url=f"http://127.0.0.1:{listener.getsockname()[1]}", timeout=0.5,
+                             max_retries=0, **credentials(p))
+        with pytest.raises(pkg.TimeoutError):
+            invoke(client, m, example_kwargs(p, m), "sync" if mode == "sync" else "async")
     finally:
         stop.set()
         thread.join(timeout=5)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from client_support import credentials, invoke, keyed_variant, package, providers
-from test_fault_matrix import FAULTS, OPTIONS, RETRIES, TIMEOUT, call_kwargs
+from test_fault_matrix import FAULTS, MODES, OPTIONS, RETRIES, TIMEOUT, call_kwargs, make_client
 
 from generator.ir import Idempotency, Method, Provider
 from generator.mock import Fault, MockServer
@@ -40,11 +40,10 @@ def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Provi
 
 def attempt(pkg: Any, p: Provider, m: Method, server: MockServer, mode: str, creds: dict[str, str]) -> Any:
     """One call under whatever faults are set: its result, or the exception it raised (always an OpiError)."""
-    cls = pkg.Client if mode == "sync" else pkg.AsyncClient
-    client = cls(base_url=server.url, **creds, **OPTIONS)
+    client = make_client(pkg, mode, base_url=server.url, **creds, **OPTIONS)
     started = time.monotonic()
     try:
-        outcome: Any = invoke(client, m, call_kwargs(p, m), mode)
+        outcome: Any = invoke(client, m, call_kwargs(p, m), "sync" if mode == "sync" else "async")
     except pkg.OpiError as exc:
         outcome = exc
     # Bounded: every try may use its timeout, a unique write also a lookup per try.
@@ -81,10 +80,11 @@ def check(pkg: Any, p: Provider, m: Method, server: MockServer, outcome: Any, de
         assert type(outcome).__name__ == m.success.model
 
 
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("fault", list(MONEY_FAULTS))
 @pytest.mark.parametrize(("alias", "name"), WRITES)
 def test_write_under_fault_reaches_the_server_safely(
-    servers: dict[str, MockServer], alias: str, name: str, fault: str
+    servers: dict[str, MockServer], alias: str, name: str, fault: str, mode: str
 ) -> None:
     server = servers[alias]
     server.reset()
@@ -92,18 +92,21 @@ def test_write_under_fault_reaches_the_server_safely(
     m = p.method(name)
     pkg = package(alias)
     server.set_fault(name, MONEY_FAULTS[fault])
-    outcome = attempt(pkg, p, m, server, "sync", credentials(p))
+    outcome = attempt(pkg, p, m, server, mode, credentials(p))
     check(pkg, p, m, server, outcome, MONEY_FAULTS[fault].delay)
 
 
 @pytest.mark.seed("paydo")  # the keyed variant is made from PayDo's spec
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("fault", list(MONEY_FAULTS))
-def test_keyed_write_repeats_one_key_under_fault(keyed: tuple[Any, Provider, MockServer], fault: str) -> None:
+def test_keyed_write_repeats_one_key_under_fault(
+    keyed: tuple[Any, Provider, MockServer], fault: str, mode: str
+) -> None:
     pkg, p, server = keyed
     server.reset()
     m = p.method("CreateRefund")
     server.set_fault(m.name, MONEY_FAULTS[fault])
-    outcome = attempt(pkg, p, m, server, "sync", {"token": "t-1234"})
+    outcome = attempt(pkg, p, m, server, mode, {"token": "t-1234"})
     check(pkg, p, m, server, outcome, MONEY_FAULTS[fault].delay)
     retried = fault in ("slow", "drop_before", "drop_after", "5xx_burst_long", "5xx_burst_short",
                         "429_retry_after")
@@ -115,7 +118,7 @@ def test_random_faults_never_double_a_refund(
     servers: dict[str, MockServer], keyed: tuple[Any, Provider, MockServer]
 ) -> None:
     """A seeded mix: random write, random fault with a random count, sometimes on the lookup too, sync or
-    async. 30 rounds; every round obeys the money rules."""
+    async on either transport. 30 rounds; every round obeys the money rules."""
     rng = random.Random(20240611)
     kinds = list(MONEY_FAULTS.values())
     pool = [
@@ -136,7 +139,7 @@ def test_random_faults_never_double_a_refund(
         if m.safety.lookup is not None and rng.random() < 0.5:
             lookup = next(x for x in p.methods if x.py_name == m.safety.lookup.method)
             server.set_fault(lookup.name, Fault(**{**vars(rng.choice(kinds)), "times": rng.choice([1, None])}))
-        outcome = attempt(pkg, p, m, server, rng.choice(["sync", "async"]), creds)
+        outcome = attempt(pkg, p, m, server, rng.choice(MODES), creds)
         check(pkg, p, m, server, outcome, fault.delay)
     assert seen_kinds == kinds_in_pool
 

@@ -7,13 +7,15 @@ it sends an exchange, sleeps or takes a token lock the way its I/O model does, a
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
 import httpx
 
-from .base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, SEND, SLEEP, BaseClient
+from . import aio
+from .base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, SEND, SLEEP, BaseClient, logger
 from .download import DownloadTarget
 from .exchange import TimeoutTypes, build, deadline, receiver, undecodable
 from .request import Prepared
@@ -134,7 +136,8 @@ class SyncClient(BaseClient):
 
 
 class AsyncClient(BaseClient):
-    """Asyncio client; one pooled `httpx.AsyncClient` per instance. Use `async with` or await aclose()."""
+    """Asyncio client; one pooled `httpx.AsyncClient` per instance (over aiohttp by default, see aio.py).
+    Use `async with` or await aclose()."""
 
     def __init__(
         self,
@@ -165,12 +168,15 @@ class AsyncClient(BaseClient):
             max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(transport=transport, timeout=timeout)
+        self._http = http_client or aio.own_pool(timeout, transport)
+        self._direct = aio.direct() if http_client is None and transport is None else None
 
     async def aclose(self) -> None:
         """Close the connection pool (not an `http_client` passed in by the caller)."""
         if self._owns_http:
             await self._http.aclose()
+        if self._direct is not None:
+            await self._direct.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -214,6 +220,17 @@ class AsyncClient(BaseClient):
         self, prepared: Prepared, url: str, headers: dict[str, str], timeout: TimeoutTypes
     ) -> tuple[RawResponse, bool]:
         """Send once and read the answer, at most `max_response_bytes` of it: (answer, cut at the limit)."""
+        # The client's own pool, on aiohttp, without the httpx client layer (aio.py), for the plain calls:
+        # a body streamed from disk and an answer streamed to `out=` go through `self._http` (also aiohttp).
+        plain = prepared.target is None and isinstance(prepared.content, bytes | None)
+        if self._direct is not None and plain:
+            status, answer_headers, read, sent_to = await self._direct.exchange(
+                prepared, url, headers, timeout, self._max_response_bytes
+            )
+            raw = RawResponse(status, answer_headers, read.content, prepared.method, sent_to)
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug("%s -> HTTP %d", self._masker.mask(raw.url), raw.status_code)
+            return raw, read.too_large
         request = build(self._http, prepared, url, headers, timeout)
         ends = deadline(timeout)
         response = await self._http.send(request, stream=True)

@@ -1,0 +1,220 @@
+"""aiohttp's connection pool under httpx's API (`httpx-aiohttp`), as the async clients' default (aio.py).
+
+Two things of `httpx-aiohttp` are changed here, because the call loop's guarantees rest on them:
+- Its exception map calls every `aiohttp.ClientConnectionError` a `ConnectTimeout`, i.e. "never sent",
+  which would let a write be sent again after the server dropped the connection having received it.
+  Here only a failure to connect is "not sent"; a dropped connection is a `ReadError`, a malformed answer
+  a `RemoteProtocolError`, a read timeout a `ReadTimeout`, as httpx's own transport reports them.
+- aiohttp re-sends a PUT or DELETE by itself when a kept-alive connection turns out closed; the call loop
+  alone decides what is sent again, so that is switched off.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import aiohttp
+import httpx
+from httpx_aiohttp import AiohttpTransport, HttpxAiohttpClient
+
+from .exchange import Body, deadline
+from .request import Prepared
+
+CertTypes = str | tuple[str, str] | tuple[str, str, str]
+
+
+def translate(exc: BaseException) -> BaseException:
+    """The httpx exception that says what an aiohttp failure means for the request (sent or not)."""
+    cause = exc.__cause__ if isinstance(exc, httpx.TransportError) and exc.__cause__ is not None else exc
+    message = str(cause) or type(cause).__name__
+    if isinstance(cause, aiohttp.ConnectionTimeoutError):
+        return httpx.ConnectTimeout(message)
+    if isinstance(cause, aiohttp.ClientConnectorError):  # DNS, refused, TLS handshake, proxy: not sent
+        return httpx.ConnectError(message)
+    if isinstance(cause, TimeoutError):  # aiohttp's ServerTimeoutError and SocketTimeoutError included
+        return httpx.ReadTimeout(message)
+    if isinstance(cause, aiohttp.ClientPayloadError | aiohttp.ClientResponseError):
+        return httpx.RemoteProtocolError(message)
+    if isinstance(cause, aiohttp.ClientConnectionError):  # disconnected or reset: maybe received
+        return httpx.ReadError(message)
+    if isinstance(cause, aiohttp.InvalidURL):
+        return httpx.UnsupportedProtocol(message)
+    if isinstance(cause, aiohttp.ClientError):
+        return httpx.RemoteProtocolError(message)
+    return exc
+
+
+class _Stream(httpx.AsyncByteStream):
+    def __init__(self, inner: httpx.AsyncByteStream) -> None:
+        self._inner = inner
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._inner:
+                yield chunk
+        except Exception as exc:
+            mapped = translate(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+
+    async def aclose(self) -> None:
+        try:
+            await self._inner.aclose()
+        except Exception as exc:
+            mapped = translate(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+
+
+class Transport(AiohttpTransport):
+    """`httpx_aiohttp.AiohttpTransport` with the exception meanings and the re-sending the loop needs."""
+
+    def get_client(self) -> aiohttp.ClientSession:
+        session = super().get_client()
+        if hasattr(session, "_retry_connection"):
+            session._retry_connection = False  # no re-send of PUT/DELETE behind the call loop's back
+        return session
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            response = await super().handle_async_request(request)
+        except Exception as exc:
+            mapped = translate(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+        assert isinstance(response.stream, httpx.AsyncByteStream)
+        response.stream = _Stream(response.stream)
+        return response
+
+
+class Client(HttpxAiohttpClient):
+    """An `httpx.AsyncClient` whose pools (the direct one and any proxy's from the environment) are
+    `Transport`s."""
+
+    def _init_transport(
+        self,
+        verify: ssl.SSLContext | str | bool = True,
+        cert: CertTypes | None = None,
+        trust_env: bool = True,
+        http1: bool = True,
+        http2: bool = False,
+        limits: httpx.Limits = httpx.Limits(max_connections=100),  # noqa: B008  (httpx's own default)
+        transport: httpx.AsyncBaseTransport | None = None,
+        **options: Any,
+    ) -> httpx.AsyncBaseTransport:
+        if transport is not None:
+            return transport
+        return Transport(
+            verify=verify, cert=cert, trust_env=trust_env, http1=http1, http2=http2, limits=limits
+        )
+
+    def _init_proxy_transport(
+        self,
+        proxy: httpx.Proxy,
+        verify: ssl.SSLContext | str | bool = True,
+        cert: CertTypes | None = None,
+        trust_env: bool = True,
+        http1: bool = True,
+        http2: bool = False,
+        limits: httpx.Limits = httpx.Limits(max_connections=100),  # noqa: B008  (httpx's own default)
+        **options: Any,
+    ) -> httpx.AsyncBaseTransport:
+        return Transport(
+            verify=verify,
+            cert=cert,
+            trust_env=trust_env,
+            http1=http1,
+            http2=http2,
+            limits=limits,
+            proxy=proxy,
+        )
+
+
+class _Head:
+    """What `exchange.Body` reads of an answer before its body."""
+
+    __slots__ = ("headers", "status_code")
+
+    def __init__(self, status_code: int, headers: Mapping[str, str]) -> None:
+        self.status_code = status_code
+        self.headers = headers
+
+
+class Direct:
+    """An async client's own pool, sending straight through one `aiohttp.ClientSession`.
+
+    The `httpx.AsyncClient` layer above a transport (request building and URL merging, cookie extraction,
+    the response stream's wrappers) costs more CPU per call than aiohttp itself (profile in README), so a
+    client that owns its pool skips it: the request is the one httpx would send (same URL and query
+    encoding, same headers), the answer is read within the same limits (`exchange.Body`), and failures
+    become the same httpx exceptions (`translate`), so the call loop sees no difference. The session is
+    made on first use, inside the running event loop."""
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        self._limits = limits
+        self._session: aiohttp.ClientSession | None = None
+        self._timeouts: dict[object, aiohttp.ClientTimeout] = {}
+
+    def _client_timeout(self, timeout: float | httpx.Timeout) -> aiohttp.ClientTimeout:
+        found = self._timeouts.get(timeout)
+        if found is None:
+            t = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+            found = aiohttp.ClientTimeout(
+                total=None, connect=t.pool, sock_connect=t.connect, sock_read=t.read
+            )
+            self._timeouts[timeout] = found
+        return found
+
+    def _open(self) -> aiohttp.ClientSession:
+        # httpx's CA bundle and SSL settings (proxies from the environment: see aio.direct).
+        connector = aiohttp.TCPConnector(
+            limit=self._limits.max_connections or 0,
+            keepalive_timeout=self._limits.keepalive_expiry,
+            ssl=httpx.create_ssl_context(),
+        )
+        session = aiohttp.ClientSession(connector=connector)
+        if hasattr(session, "_retry_connection"):
+            session._retry_connection = False  # no re-send of PUT/DELETE behind the call loop's back
+        self._session = session
+        return session
+
+    async def exchange(
+        self,
+        prepared: Prepared,
+        url: str,
+        headers: dict[str, str],
+        timeout: float | httpx.Timeout,
+        limit: int,
+    ) -> tuple[int, httpx.Headers, Body, str]:
+        """Send once and read the answer, at most `limit` bytes of it: (status, headers, body, URL)."""
+        session = self._session or self._open()
+        if prepared.query:
+            url = f"{url}?{httpx.QueryParams(prepared.query)}"
+        ends = deadline(timeout)
+        try:
+            async with session.request(
+                prepared.method,
+                url,
+                headers=headers,
+                data=prepared.content,
+                allow_redirects=False,
+                timeout=self._client_timeout(timeout),
+            ) as response:
+                answer_headers = httpx.Headers(response.raw_headers)
+                body = Body(_Head(response.status, answer_headers), limit, ends)  # type: ignore[arg-type]
+                if body.wanted:
+                    async for chunk in response.content.iter_any():
+                        if not body.add(chunk):
+                            break
+                return response.status, answer_headers, body, str(response.url)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise translate(exc) from exc
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
