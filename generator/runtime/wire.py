@@ -18,7 +18,7 @@ def text(value: Any) -> str:
 
 
 def brackets(name: str, value: Any) -> list[tuple[str, str]]:
-    """Objects and arrays in bracket notation, as Stripe and PHP read them: `metadata[order_id]=37`,
+    """Objects and arrays in bracket notation, as PHP-style servers read them: `metadata[order_id]=37`,
     `items[0][sku]=A1`, `expand[]=charge` (an array of scalars); scalars as `text`."""
     if isinstance(value, dict):
         return [pair for k, v in value.items() if v is not None for pair in brackets(f"{name}[{k}]", v)]

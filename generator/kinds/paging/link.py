@@ -1,4 +1,4 @@
-"""`link`: the `Link` header's `rel="next"` URL is the next page (GitHub-style APIs)."""
+"""`link`: the `Link` header's `rel="next"` URL is the next page (RFC 8288 web linking)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A shared secret token in a header, sent as it is (Telegram's X-Telegram-Bot-Api-Secret-Token)."""
+"""A shared secret token in a header, sent as it is (a bot platform's secret-token header)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""`after_item`: the next page starts after the last item, named by one of its fields (Stripe's
-`starting_after` with the last item's `id`); usually with a `has_more` flag."""
+"""`after_item`: the next page starts after the last item, named by one of its fields (a
+`starting_after` parameter given the last item's `id`); usually with a `has_more` flag."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`link`: the answer's `Link` header names the next page (`rel="next"`), as GitHub-style APIs do; read with
+"""`link`: the answer's `Link` header names the next page (`rel="next"`) (RFC 8288); read with
 httpx's own Link parsing. No `rel="next"` ends the list."""
 
 from __future__ import annotations

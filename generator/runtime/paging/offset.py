@@ -1,4 +1,4 @@
-"""`offset`: the position is how many items to skip (Razorpay `skip`/`count`, Bitrix24 `start`); the next
+"""`offset`: the position is how many items to skip (`skip`, `start`, `offset`); the next
 page's offset is this one's plus the items it held."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`cursor`: the answer names the next page's position in a field (YooKassa and Slack `next_cursor`, Google
+"""`cursor`: the answer names the next page's position in a field (`next_cursor`,
 `nextPageToken`); the position parameter sends it back. A missing or empty cursor ends the list."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`page`: the position is a page number (Yandex Disk, CDEK); the next page is the number after it."""
+"""`page`: the position is a page number; the next page is the number after it."""
 
 from __future__ import annotations
 

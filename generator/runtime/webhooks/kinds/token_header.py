@@ -1,4 +1,4 @@
-"""A shared secret token sent as it is in a header (Telegram's X-Telegram-Bot-Api-Secret-Token)."""
+"""A shared secret token sent as it is in a header (a bot platform's secret-token header)."""
 
 from __future__ import annotations
 
