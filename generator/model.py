@@ -199,6 +199,8 @@ class _Builder:
         model = None
         if schema is not None:
             model = ref_name(schema)
+            if model is not None and _is_union(self.schemas.get(model, {})) and status.startswith("2"):
+                model = None  # a named union is a type alias, not a model: the answer gets a root model
             if model is None and status.startswith("2"):
                 model = names.response_model
                 self.models[model] = _defs(schema)

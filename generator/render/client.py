@@ -52,6 +52,15 @@ def item_model(provider: Provider, method: Method) -> str | None:
     return name
 
 
+def _value(method: Method) -> str:
+    """The docstring's "Returns ..." of an answer that is a union or a scalar (not a model nor a list, both of
+    which keep `.raw_response`)."""
+    python = method.success.python
+    if python is None or python == method.success.model or python.startswith("list["):
+        return ""
+    return f"the answer as `{python}` (a model variant keeps `.raw_response`; a plain value does not)"
+
+
 def _method(provider: Provider, method: Method) -> MethodView:
     keywords = tuple(p for p in method.parameters if not p.is_const)
     kind = ANSWERS[method.success.content]
@@ -62,7 +71,7 @@ def _method(provider: Provider, method: Method) -> MethodView:
         outside_body=tuple(p for p in keywords if p.location is not Location.BODY or p.is_file),
         operation=operation(method),
         takes_out=kind.takes_out,
-        returns=f"{kind.returns}; errors raise the provider's typed errors" if kind.returns else "",
+        returns=f"{kind.returns}; errors raise the provider's typed errors" if kind.returns else _value(method),
         item=item_model(provider, method) or "Any",
     )
 

@@ -22,6 +22,7 @@ from .docs_types import (
     typeref_md,
     value_text,
 )
+from .docs_unions import answer_union
 from .mdx import code, fence, link, md, md_cell
 
 
@@ -125,12 +126,16 @@ def _returns(provider: Provider, response: Response, models: str) -> tuple[str, 
             text += (f"{BR}Binary data: pass {code('out=')} (a path or an open binary file; in the CLI "
                      f"{code('--out FILE')}) to stream a large file to disk instead of into memory.")
         return f"{text} {status}", ()
-    if response.python is not None:  # a top-level array (of a model) or a scalar
-        item = next((n for n in re.findall(r"\w+", response.python) if n in provider.schemas), None)
+    python = response.python if response.python != response.model else None  # an allOf model is a model
+    union = answer_union(provider, response.schema, models) if python is not None else None
+    if python is not None and union is not None:  # a union answer, or a list of union items: its variants
+        return f"{code(python)}, {union}. {status}", ()
+    if python is not None:  # a top-level array (of a model) or a scalar
+        item = next((n for n in re.findall(r"\w+", python) if n in provider.schemas), None)
         if item is None:
-            return f"{code(response.python)}. {status}", ()
+            return f"{code(python)}. {status}", ()
         schema = provider.schemas[item]
-        text = f"{code(response.python)}, each a {model_link(item, models)}. {status}"
+        text = f"{code(python)}, each a {model_link(item, models)}. {status}"
         return text, tuple(field_rows(schema, models, provider.schemas))
     if response.model is None:
         return f"the answer's JSON. {status}", ()

@@ -39,3 +39,21 @@ def parts_line(schema: JsonSchema) -> str:
     """`Includes the fields of [Stamped](Stamped.md).` for an allOf with named parts, else ''."""
     names = [p["$ref"].rsplit("/", 1)[-1] for p in schema.get("allOf") or () if isinstance(p.get("$ref"), str)]
     return f"Includes the fields of {', '.join(model_link(n, '') for n in names)}." if names else ""
+
+
+def answer_union(provider: Provider, schema: JsonSchema | None, models: str) -> str | None:
+    """How a union answer (or a list of union items) reads on a method page: `one of [A](A.md) or
+    [B](B.md)` (with the named union linked), or None when the answer is no union."""
+    if not isinstance(schema, dict):
+        return None
+    each = ""
+    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+        schema, each = schema["items"], "each "
+    ref = schema.get("$ref")
+    name = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+    target = provider.schemas.get(name, {}) if name else schema
+    members = variants(target)
+    if members is None:
+        return None
+    text = each + "one of " + ", ".join(schema_type_md(m, models) for m in members)
+    return text + (f" (see {model_link(name, models)})" if name else "")
