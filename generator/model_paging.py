@@ -6,6 +6,8 @@ from typing import Any
 
 from . import ir
 
+ROOT = "$"  # `items: $`: the answer itself is the list of items
+
 
 def pagination(
     spec: dict[str, Any] | None, raw_params: list[dict[str, Any]], params: tuple[ir.Parameter, ...]
@@ -17,7 +19,7 @@ def pagination(
     size = next((p.default for p in params if limit and p.py_name == py[limit] and p.has_default), None)
     return ir.Pagination(
         style=spec["style"],
-        items=spec["items"],
+        items="" if spec["items"] == ROOT else spec["items"],  # "": the answer is the list itself
         parameter=py[spec["parameter"]],
         next=spec.get("next"),
         limit=py[limit] if limit else None,

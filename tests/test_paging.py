@@ -35,7 +35,8 @@ SPEC = Path(__file__).resolve().parent / "paging_specs" / "xpages.yaml"
 SCHEMA = Path(__file__).resolve().parent.parent / "generator" / "spec.schema.json"
 TOKEN = "pages-token-s3cr3t"
 STYLES = {"ListByCursor": "cursor", "ListAfterItem": "after_item", "ListByOffset": "offset", "ListByPage": "page",
-          "ListByNextUrl": "next_url", "ListByLink": "link", "SearchNotes": "cursor"}
+          "ListByNextUrl": "next_url", "ListByLink": "link", "SearchNotes": "cursor",
+          "ListPlain": "page"}  # ListPlain: `items: $`, the answer is the bare list
 METHODS = list(STYLES)
 
 
@@ -140,7 +141,7 @@ def test_iterator_returns_exactly_the_served_records(generated: tuple[Path, Modu
     # short page (an empty one after a full last page); page numbers (short_page off) ask one empty page.
     expected = {"ListByCursor": max(1, full), "ListAfterItem": max(1, full), "ListByOffset": count // size + 1,
                 "ListByPage": full + 1, "ListByNextUrl": max(1, full), "ListByLink": max(1, full),
-                "SearchNotes": max(1, full)}[method]
+                "SearchNotes": max(1, full), "ListPlain": count // size + 1}[method]
     assert len(server.requests_for(method)) == expected
 
 
@@ -391,3 +392,78 @@ def test_a_paginated_post_reads_and_takes_no_idempotency(tmp_path: Path) -> None
         "(at $.methods[6].idempotency)"]
     search = next(m for m in load_providers([SPEC])[0].methods if m.name == "SearchNotes")
     assert search.safety.kind.value == "safe"
+
+
+@pytest.mark.parametrize("style", ["next_url", "link"])
+def test_a_next_page_on_another_host_stops_and_gets_nothing(generated: tuple[Path, ModuleType, Provider],
+                                                            style: str) -> None:
+    pkg = generated[1]
+    hosts: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        hosts.append(request.url.host)
+        other = "https://elsewhere.test/notes?after=c2"
+        if style == "next_url":
+            return _answer({"results": [{"id": 1, "text": "x"}]}, next=other)
+        return httpx.Response(200, json={"notes": [{"id": 1, "text": "x"}]}, headers={"link": f'<{other}>; rel="next"'})
+
+    method = "iter_list_by_next_url" if style == "next_url" else "iter_list_by_link"
+    with pkg.Client(base_url="http://pages.test", token=TOKEN, transport=httpx.MockTransport(handler)) as client:
+        walk = getattr(client, method)()
+        assert next(walk).id == 1
+        with pytest.raises(pkg.OpiError, match=re.escape("points at 'elsewhere.test', not at 'pages.test'")):
+            next(walk)
+    assert hosts == ["pages.test"]  # nothing went to the other host
+
+
+def test_a_relative_next_url_stays_on_the_host(generated: tuple[Path, ModuleType, Provider]) -> None:
+    pkg = generated[1]
+    asked: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.params.get("after"))
+        if len(asked) == 1:
+            return _answer({"results": [{"id": 1, "text": "x"}]}, next="/other/notes?after=c2")
+        return _answer({"results": [{"id": 2, "text": "y"}]})
+
+    with pkg.Client(base_url="http://pages.test", token=TOKEN, transport=httpx.MockTransport(handler)) as client:
+        assert [n.id for n in client.iter_list_by_next_url()] == [1, 2]
+    assert asked == [None, "c2"]
+
+
+def test_a_list_answer_keeps_its_raw_response(generated: tuple[Path, ModuleType, Provider],
+                                              server: MockServer) -> None:
+    server.serve_records("ListPlain", 3)
+    with generated[1].Client(base_url=server.url, token=TOKEN) as client:
+        page = client.list_plain(page=2)
+    assert [n.id for n in page] == [3] and isinstance(page, list)
+    assert page.raw_response.status_code == 200 and json.loads(page.raw_response.content) == [{"id": 3, "text": "first"}]
+
+
+def test_walker_names_must_not_clash_with_a_method(tmp_path: Path) -> None:
+    text = SPEC.read_text(encoding="utf-8")
+    old = "  - name: ListByLink\n"
+    spec = tmp_path / "xpages.yaml"
+    spec.write_text(text.replace(old, "  - name: PagesListByCursor\n"), encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        generate([spec], tmp_path / "out")
+    assert [str(p).removeprefix(f"{spec}:") for p in caught.value.problems] == [
+        "98:5: ListByCursor pages, so the client gains 'pages_list_by_cursor', which is already the Python name "
+        "of method PagesListByCursor (at $.methods[0].pagination)"]
+
+
+def test_openapi_carries_the_pagination(generated: tuple[Path, ModuleType, Provider]) -> None:
+    from openapi_spec_validator import validate
+
+    document = json.loads((generated[0] / "openapi" / "xpages.json").read_text(encoding="utf-8"))
+    validate(document)
+    plain = document["paths"]["/plain/notes"]["get"]["x-pagination"]
+    assert plain == {"style": "page", "items": "$", "parameter": "page", "limit": "size", "short_page": True,
+                     "start": 1}
+    stripe = next(op for path in document["paths"].values() for op in path.values()
+                  if isinstance(op, dict) and op.get("operationId") == "ListAfterItem")
+    assert stripe["x-pagination"] == {"style": "after_item", "items": "data", "parameter": "starting_after",
+                                      "next": "id", "limit": "limit", "short_page": False, "has_more": "has_more"}
+    unpaged = [op for path in document["paths"].values() for op in path.values()
+               if isinstance(op, dict) and "operationId" in op and "x-pagination" not in op]
+    assert unpaged == []  # every method of this spec pages

@@ -10,6 +10,7 @@ from .core import Context, Node, rule
 
 REF = "#/schemas/"
 PAGING_OPTIONS = ("all", "max-items")  # the CLI options a paginated method's command adds
+WALKERS = ("iter", "pages")  # the client methods a paginated method adds: iter_<m>, pages_<m>
 
 
 def _resolve(ctx: Context, schema: Any) -> Any:
@@ -22,8 +23,9 @@ def _resolve(ctx: Context, schema: Any) -> Any:
 
 
 def _field(ctx: Context, schema: Any, path: str) -> Any:
-    """The schema of the field at a dotted path (None when the schema has no such field)."""
-    for part in path.split("."):
+    """The schema of the field at a dotted path (None when the schema has no such field); `$` is the whole
+    answer."""
+    for part in path.split(".") if path != "$" else ():
         schema = _resolve(ctx, schema)
         properties = schema.get("properties") if isinstance(schema, dict) else None
         if not isinstance(properties, dict) or part not in properties:
@@ -93,3 +95,17 @@ def pagination(ctx: Context, node: Node) -> None:
     for i, method in enumerate(ctx.methods):
         if isinstance(method, dict) and method.get("pagination") is not None:
             _check_method(ctx, method, ("methods", i, "pagination"))
+
+
+@rule("names")
+def walker_names(ctx: Context, _: Node) -> None:
+    """A paginated method's `iter_<m>` and `pages_<m>` are client methods too: no other method may be named so."""
+    owners = {names.py: method["name"] for method, names in zip(ctx.methods, ctx.names.methods, strict=True)}
+    for i, (method, names) in enumerate(zip(ctx.methods, ctx.names.methods, strict=True)):
+        if method.get("pagination") is None:
+            continue
+        for prefix in WALKERS:
+            taken = owners.get(f"{prefix}_{names.py}")
+            if taken is not None:
+                ctx.add(("methods", i, "pagination"), f"{method['name']} pages, so the client gains "
+                        f"'{prefix}_{names.py}', which is already the Python name of method {taken}", key=True)

@@ -43,7 +43,7 @@ def item_model(provider: Provider, method: Method) -> str | None:
     if method.pagination is None:
         return None
     _, schema = _named(provider, method.success.schema)
-    for part in method.pagination.items.split("."):
+    for part in method.pagination.items.split(".") if method.pagination.items else ():
         properties = schema.get("properties") if isinstance(schema, dict) else None
         _, schema = _named(provider, properties.get(part) if isinstance(properties, dict) else None)
     name, item = _named(provider, schema.get("items") if isinstance(schema, dict) else None)

@@ -55,8 +55,9 @@ def paging_doc(provider: Provider, method: Method) -> PagingDoc | None:
         ends.append(f"no {code(p.next or '')}")
     if p.short_page and p.limit:
         ends.append(f"fewer items than {code(p.limit)}")
+    where = f"the list is at {code(p.items)}" if p.items else "it is the list itself"
     text = (
-        f"Pages: the answer is one page; the list is at {code(p.items)}. It pages {md(how)}; the last page "
+        f"Pages: the answer is one page; {where}. It pages {md(how)}; the last page "
         f"shows by {', '.join(ends)}. {code(f'client.iter_{method.py_name}(...)')} yields every item of every "
         f"page (with {code('async for')} on `AsyncClient`), {code('max_items=')} stops early, and "
         f"{code(f'client.pages_{method.py_name}(...)')} yields each page with its items. On the command line "

@@ -93,7 +93,7 @@ def read(value: Any, path: str | None) -> Any:
         return None
     if isinstance(value, RawResponse):
         value = value.json()
-    for part in path.split("."):
+    for part in path.split(".") if path else ():  # "": the answer itself (a top-level list)
         if value is None:
             return None
         if isinstance(value, Mapping):
@@ -195,7 +195,8 @@ class Walker:
             return out
         headers = raw.headers if isinstance(raw, RawResponse) else None
         self.pending = PageView(
-            self.position, self.args, items, lambda path: read(page, path), headers, self.query, self.op.name
+            self.position, self.args, items, lambda path: read(page, path), headers, self.query, self.op.name,
+            raw.url if isinstance(raw, RawResponse) else "",
         )
         return out
 
