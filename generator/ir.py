@@ -174,10 +174,20 @@ class Response:
     media_type: str | None = None  # the declared media type (binary, text answers)
     filename: str | None = None  # the file name the contract server gives a binary answer
     python: str | None = None  # the result's annotation when it is not `model` (a top-level array, a scalar)
+    examples: tuple[NamedExample, ...] = ()  # more example answers beside `example` (`examples:`), by name
 
     @property
     def is_success(self) -> bool:
         return 200 <= self.status < 300
+
+
+@dataclass(frozen=True)
+class NamedExample:
+    """One of a response's named examples (`examples: {name: {summary, value}}`)."""
+
+    name: str
+    summary: str
+    value: Any
 
 
 @dataclass(frozen=True)

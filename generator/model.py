@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -67,6 +68,10 @@ class _Builder:
         if "allOf" in schema:  # an inline composition: an object to the client
             return ir.TypeRef(python="dict[str, Any]", label="object", cli="json", model=None)
         kind = schema["type"]
+        if isinstance(kind, list) and "null" in kind:  # `type: [string, "null"]`: the others, or None
+            rest = [k for k in kind if k != "null"]
+            base = self.type_of({**schema, "type": rest[0] if len(rest) == 1 else rest}, accept_dict=accept_dict)
+            return replace(base, python=f"{base.python} | None", label=f"{base.label} or null")
         if isinstance(kind, list):  # `type: [string, integer]`: a union of scalars
             same = {k: v for k, v in schema.items() if k not in ("type", "description", "example", "default")}
             return self.union_of({"oneOf": [{**same, "type": k} for k in kind]}, accept_dict=accept_dict)
@@ -224,6 +229,8 @@ class _Builder:
             status=int(status), description=raw["description"], schema=_defs(schema) if schema else None,
             model=model, headers=headers, example=example, has_example=has_example, content=kind.name,
             media_type=raw.get("media_type"), python=python,
+            examples=tuple(ir.NamedExample(k, v.get("summary", ""), v["value"])
+                           for k, v in (raw.get("examples") or {}).items()),
             filename=raw.get("filename") or (PurePosixPath(raw["example_file"]).name if "example_file" in raw
                                              else None),
         )
@@ -350,7 +357,8 @@ def _signature(kind: ir.TypeRef, raw: dict[str, Any]) -> tuple[str, str | None]:
     default = raw.get("default")
     if "default" in raw and default is not None and not isinstance(default, dict | list):
         return kind.python, repr(default)
-    return f"{kind.python} | None", "None"
+    optional = kind.python if kind.python.endswith(" | None") else f"{kind.python} | None"
+    return optional, "None"
 
 
 def build(doc: Document, source_file: str) -> ir.Provider:

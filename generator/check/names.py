@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..names import PYTHON_RESERVED, RESERVED_MODEL_NAMES
 from ..naming import ERROR_MODEL
 from ..problems import JsonPath
@@ -19,6 +21,15 @@ def clash(py: str, reserved: frozenset[str]) -> str | None:
     if py in PYTHON_RESERVED:
         return f"is a Python {python_word(py)}"
     return None
+
+
+def _own_model(ctx: Context, schema: dict[str, Any]) -> bool:
+    """Whether a 2xx answer gets a model of its own: an inline schema, or a named union (a type alias)."""
+    ref = schema.get("$ref")
+    if not isinstance(ref, str):
+        return True
+    target = ctx.schemas.get(ref.rsplit("/", 1)[-1])
+    return isinstance(target, dict) and ("oneOf" in target or "anyOf" in target)
 
 
 @rule("names")
@@ -47,7 +58,7 @@ def model_names(ctx: Context, _: Node) -> None:
             body = f"the body of {name}"
             claim(names.body_model, body, ("methods", i, "body", "model"), body)
         for status, response in method["responses"].items():
-            if status.startswith("2") and "schema" in response and "$ref" not in response["schema"]:
+            if status.startswith("2") and "schema" in response and _own_model(ctx, response["schema"]):
                 at = ("methods", i, "responses", status, "schema")
                 answer = f"the {status} answer of {name}"
                 claim(names.response_model, answer, at, f"the inline {status} answer of {name}", key=True)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
 
+from ..kinds import BODIES
 from ..problems import JsonPath, show
 from .core import Context, Node, Phase, rule
 from .schemas import REF, every_node
@@ -190,3 +191,21 @@ def _shape(ctx: Context, schema: Any) -> str:
         return " or ".join(show(v) for v in values)
     kinds = sorted(_types(ctx, schema) - ({"integer"} if "number" in _types(ctx, schema) else set()))
     return " or ".join(TYPE_WORDS.get(k, k) for k in kinds) or "any value"
+
+
+@rule("bodies")
+def textual_body_unions(ctx: Context, node: Node) -> None:
+    """A body whose fields travel as text (a form, multipart parts) cannot hold a union with an object or
+    list variant: the text would not tell which variant was sent."""
+    body = node.value
+    if not body or not BODIES[body["content"]].textual or not ctx.schemas_usable:
+        return
+    for j, p in enumerate(node.method.get("parameters") or []):
+        target = _target(ctx, p["schema"]) if p["in"] == "body" else None
+        variants = next((target[k] for k in UNIONS if isinstance(target, dict) and k in target), None)
+        for i, variant in enumerate(variants or ()):
+            if _types(ctx, variant) & {"object", "array"}:
+                ctx.add(("methods", node.index, "parameters", j, "schema"), f"a {body['content']} body sends "
+                        f"its fields as text, so a field cannot be a union with an object or list variant "
+                        f"({_label(variant, i)})")
+                break

@@ -14,6 +14,7 @@ from ..contract import ErrorKind, token_methods
 from ..ir import AuthScheme, Idempotency, Lookup, Method, Provider
 from .answers import Answers
 from .auth import AuthChecker
+from .examples import Chooser, UnknownExample
 from .faults import Fault, FaultBook
 from .masking import Masker
 from .paging import Pager
@@ -59,6 +60,7 @@ class ContractApp:
         self.auth = AuthChecker(provider, state, credentials)
         self.masker = Masker(provider, self.auth.header_names())
         self.pager = Pager()  # the records each paginated method serves
+        self.chooser = Chooser()  # which named example a method answers with
         self.deliverer: Deliverer | None = None  # set by MockServer when a webhook URL was given
         self._issuers: dict[str, AuthScheme] = {}
         for scheme in provider.schemes:
@@ -213,6 +215,12 @@ class ContractApp:
             return self.answers.error(checked.kind, checked.message, checked.field)
         if method.name in self._token_methods:
             return self._issue(method, checked)
+        try:
+            named, value = self.chooser.pick(method, incoming.headers)  # a named example asked for
+        except UnknownExample as exc:
+            return self.answers.error(ErrorKind.VALIDATION, str(exc))
+        if named:
+            return self.answers.success(method, value, use_body=True)
         here = f"http://{incoming.headers.get('host', '')}{incoming.path}"  # a next-page URL's base
         return self._respond(method, match, checked, here)
 

@@ -199,6 +199,14 @@ class MockServer:
             raise ValueError(f"{self.provider.alias} has no method {method!r}")
         return self.app.pager.serve(found, count)
 
+    def use_example(self, method: str, name: str | None) -> None:
+        """Answer a method (by spec method name) with its named example `name` from now on (None: its
+        `example` again); one request can ask for one with `Prefer: example=<name>` (`mock/examples.py`)."""
+        found = next((m for m in self.provider.methods if m.name == method), None)
+        if found is None:
+            raise ValueError(f"{self.provider.alias} has no method {method!r}")
+        self.app.chooser.use(found, name)
+
     def set_fault(self, method: str, fault: Fault) -> None:
         if all(m.name != method for m in self.provider.methods):
             known = ", ".join(m.name for m in self.provider.methods)
@@ -217,6 +225,7 @@ class MockServer:
         self._state.reset()
         self._faults.clear()
         self.app.pager.reset()
+        self.app.chooser.reset()
 
     def __repr__(self) -> str:
         return f"MockServer({self.provider.alias} at {self.url})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from ..ir import Method, Provider, Response
+from ..ir import Method, NamedExample, Provider, Response
 from ..kinds import ANSWERS, BODIES
 from .docs_examples import credentials, examples
 from .docs_layout import Layout, front_matter
@@ -210,4 +210,12 @@ def method_page(provider: Provider, method: Method, where: Layout) -> MethodPage
         batch=CodeBlock(fence(code_examples.batch), 'batch title="CLI command example"', code_examples.batch),
         result=CodeBlock(fence(result), f'{language} title="Result"', result),
         paging=paging_doc(provider, method),
+        more_results=tuple(_named_result(e) for e in method.success.examples),
     )
+
+
+def _named_result(example: NamedExample) -> CodeBlock:
+    """A named example answer as its own Result block, titled with its name and summary."""
+    text = json.dumps(example.value, ensure_ascii=False, indent=2) + "\n"
+    title = f"Result: {example.name}" + (f" ({example.summary})" if example.summary else "")
+    return CodeBlock(fence(text), 'json title="' + " ".join(title.replace('"', "'").split()) + '"', text)

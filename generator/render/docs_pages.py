@@ -51,6 +51,7 @@ class MethodPage:
     batch: CodeBlock
     result: CodeBlock
     paging: Any = None  # a paginated method's docs_paging.PagingDoc
+    more_results: tuple[CodeBlock, ...] = ()  # the response's named examples, one block each
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from ..contract import (
 )
 from ..ir import AuthScheme, Location, Method, Parameter, Provider
 from ..kinds import ANSWERS, AUTH, BODIES
+from .openapi_paging import EXTENSION, x_pagination
 
 OPENAPI = "3.1.0"
 REFS = "#/components/schemas/"
@@ -133,6 +134,9 @@ def _operation(provider: Provider, methods: list[Method]) -> dict[str, Any]:
         else:
             op["requestBody"] = _request_body(body, kind.media_type)
     op["responses"] = _responses(provider, methods)
+    paging = next((x for x in map(x_pagination, methods) if x is not None), None)
+    if paging is not None:
+        op[EXTENSION] = paging
     return op
 
 
@@ -180,6 +184,7 @@ class _Entry:
     example: Any = None
     has_example: bool = False
     headers: dict[str, Any] = field(default_factory=dict)
+    examples: dict[str, Any] = field(default_factory=dict)  # named examples: `example` becomes "default"
 
     def add(self, description: str, schema: Any, example: Any, has_example: bool) -> None:
         if description not in self.descriptions:
@@ -200,7 +205,9 @@ class _Entry:
             media: dict[str, Any] = {}
             if self.schemas:
                 media["schema"] = self.schemas[0] if len(self.schemas) == 1 else {"anyOf": self.schemas}
-            if self.has_example:
+            if self.has_example and self.examples:  # OpenAPI has either `example` or `examples`
+                media["examples"] = {"default": {"value": self.example}, **self.examples}
+            elif self.has_example:
                 media["example"] = self.example
             out["content"] = {self.media_type: media}
         return out
@@ -226,6 +233,9 @@ def _responses(provider: Provider, methods: list[Method]) -> dict[str, Any]:
                 entry.add(" ".join(r.description.split()), None, None, False)
             else:
                 entry.add(" ".join(r.description.split()), schema, r.example, r.has_example)
+                for named in r.examples if r.is_success else ():
+                    shown = {"summary": named.summary} if named.summary else {}
+                    entry.examples.setdefault(named.name, {**shown, "value": named.value})
             for h in r.headers:
                 header: dict[str, Any] = {"description": h.description, "schema": normalize(h.schema, REFS)}
                 if h.example is not None:

@@ -423,6 +423,35 @@ headers:
 """)),
     case("type-list-ambiguous", sub("      expires_in: {type: integer, description: Lifetime in seconds.}\n",
                                     "      expires_in: {type: [integer, number], description: Lifetime in seconds.}\n")),
+    case("form-union-object-variant", after("        example: shop-42\n", """      - name: scope
+        in: body
+        description: A scope name, or a refund it is limited to
+        schema:
+          oneOf:
+            - {type: string}
+            - {$ref: '#/schemas/Refund'}
+""")),
+    case("paging-walker-name-clash", sub("  - name: GetRefund\n", "  - name: IterListRefunds\n"),
+         after("    http: GET /refunds\n", "    pagination: {style: page, items: items, parameter: page}\n"),
+         sub("""        schema: {type: string}
+        example: R-1
+    responses:
+      '200':
+        description: The refunds.""", """        schema: {type: string}
+        example: R-1
+      - {name: page, in: query, description: Page number, schema: {type: integer}, example: 1}
+    responses:
+      '200':
+        description: The refunds.""")),
+    case("response-examples-mismatch", after("        example: {id: rf_1, status: done}\n", """        examples:
+          pending: {summary: Still being processed, value: {id: rf_1, status: waiting}}
+""")),
+    case("response-examples-reserved-name", after("        example: {id: rf_1, status: done}\n", """        examples:
+          default: {value: {id: rf_1, status: pending}}
+""")),
+    case("response-examples-on-error", after("        example: {message: Refund not found}\n", """        examples:
+          gone: {value: {message: Refund deleted}}
+""")),
 ]
 
 
