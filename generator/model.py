@@ -159,7 +159,7 @@ class _Builder:
             const=raw.get("const"), is_const="const" in raw, secret=bool(raw.get("secret", False)),
             description=raw["description"], schema=_defs(raw["schema"]), type=kind,
             example=raw.get("example"), has_example="example" in raw, annotation=annotation,
-            default_code=default_code, style=raw.get("style"),
+            default_code=default_code, style=raw.get("style"), examples=_named_examples(raw),
         )
 
     def params_model(self, method: dict[str, Any], names: MethodName, params: tuple[ir.Parameter, ...]
@@ -229,8 +229,7 @@ class _Builder:
             status=int(status), description=raw["description"], schema=_defs(schema) if schema else None,
             model=model, headers=headers, example=example, has_example=has_example, content=kind.name,
             media_type=raw.get("media_type"), python=python,
-            examples=tuple(ir.NamedExample(k, v.get("summary", ""), v["value"])
-                           for k, v in (raw.get("examples") or {}).items()),
+            examples=_named_examples(raw),
             filename=raw.get("filename") or (PurePosixPath(raw["example_file"]).name if "example_file" in raw
                                              else None),
         )
@@ -348,6 +347,10 @@ def _property(p: ir.Parameter) -> dict[str, Any]:
     if "$ref" in p.schema:
         return p.schema
     return {**p.schema, "description": p.description, **({"x-secret": True} if p.secret else {})}
+
+
+def _named_examples(raw: dict[str, Any]) -> tuple[ir.NamedExample, ...]:
+    return tuple(ir.NamedExample(k, v.get("summary", ""), v["value"]) for k, v in (raw.get("examples") or {}).items())
 
 
 def _signature(kind: ir.TypeRef, raw: dict[str, Any]) -> tuple[str, str | None]:

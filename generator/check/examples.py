@@ -1,5 +1,5 @@
-"""Named examples of a response (`examples:` beside `example`): each fits the response's schema, and they go
-with a success answer described by a schema (a JSON answer)."""
+"""Named examples (`examples:` beside `example`) of a response and of a parameter: each fits its schema; a
+response's go with a success answer described by a schema (a JSON answer)."""
 
 from __future__ import annotations
 
@@ -28,3 +28,10 @@ def named_examples(ctx: Context, node: Node) -> None:
         for name, example in examples.items():
             if schema is not None:
                 check_instance(ctx, example["value"], schema, (*here, name, "value"))
+
+
+@rule("parameters")
+def parameter_examples(ctx: Context, node: Node) -> None:
+    for j, p in enumerate(node.value or ()):
+        for name, example in (p.get("examples") or {}).items():
+            check_instance(ctx, example["value"], p["schema"], (*node.path, j, "examples", name, "value"))

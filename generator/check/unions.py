@@ -3,6 +3,7 @@ could match, discriminator values that do not match their variant, allOf parts t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
@@ -69,11 +70,50 @@ def _apart(ctx: Context, a: Any, b: Any) -> bool:
         return True
     if common <= _SCALARS:
         va, vb = _values(ctx, a), _values(ctx, b)
-        return va is not None and vb is not None and not any(v in vb for v in va)
+        if va is not None and vb is not None:
+            return not any(v in vb for v in va)
+        return common == {"string"} and _strings_apart(_target(ctx, a), _target(ctx, b), va, vb)
     if common != {"object"}:
         return False
     (pa, ra), (pb, rb) = _fields(ctx, a), _fields(ctx, b)
     return any(_apart(ctx, pa[name], pb[name]) for name in sorted(ra & rb))
+
+
+_META = frozenset(".^$*+?{}[]\\|()")
+# Formats no string has two of, as JSON Schema checks them and as the generated models parse them.
+_APART_FORMATS = frozenset({frozenset({"uuid", "date"}), frozenset({"uuid", "date-time"})})
+
+
+def _prefix(pattern: Any) -> str | None:
+    """The literal text every match of an anchored pattern starts with (`^usr_[0-9]+` -> `usr_`), or None
+    when the pattern is not anchored, has an alternation or starts with no literal text (nothing decided)."""
+    if not isinstance(pattern, str) or not pattern.startswith("^") or "|" in pattern:
+        return None
+    literal = ""
+    for char in pattern[1:]:
+        if char in _META:
+            if char in "*?{":  # a quantifier makes the character before it optional or repeated
+                literal = literal[:-1]
+            break
+        literal += char
+    return literal or None
+
+
+def _strings_apart(a: Any, b: Any, va: list[Any] | None, vb: list[Any] | None) -> bool:
+    """Whether two string schemas can be told apart by a pattern, an enum against a pattern, or formats;
+    False whenever it cannot be decided (the check stays conservative)."""
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return False
+    for values, other in ((va, b), (vb, a)):
+        if values is not None and isinstance(other.get("pattern"), str):
+            try:
+                return not any(isinstance(v, str) and re.search(other["pattern"], v) for v in values)
+            except re.error:
+                return False
+    pa, pb = _prefix(a.get("pattern")), _prefix(b.get("pattern"))
+    if pa is not None and pb is not None:
+        return not (pa.startswith(pb) or pb.startswith(pa))
+    return frozenset({a.get("format"), b.get("format")}) in _APART_FORMATS
 
 
 def _unions(ctx: Context) -> Iterator[tuple[dict[str, Any], JsonPath, str]]:

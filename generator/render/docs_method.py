@@ -59,6 +59,10 @@ def rows(provider: Provider, method: Method, models: str) -> list[Row]:
             parts.append("Values:" + BR + enum_md(p.type.enum, p.type.enum_descriptions))
         if p.secret:
             parts.append(_secret_note(p.env))
+        if p.examples:  # one per variant of a union, say: as JSON, which the CLI takes too
+            parts.append("Examples:" + BR + BR.join(
+                code(json.dumps(e.value, ensure_ascii=False), cell=True) + (f": {md_cell(e.summary)}" if e.summary else "")
+                for e in p.examples))
         out.append(
             Row(
                 code(p.py_name, cell=True),

@@ -154,14 +154,18 @@ def _parameters(methods: list[Method]) -> list[dict[str, Any]]:
         )
         item: dict[str, Any] = {"name": wire, "in": location, "description": " ".join(p.description.split()),
                                 "required": required, "schema": parameter_schema(p, REFS)}
-        if p.has_example:
+        if p.has_example and p.examples:  # OpenAPI has either `example` or `examples`
+            item["examples"] = {"default": {"value": p.example}, **{
+                e.name: {**({"summary": e.summary} if e.summary else {}), "value": e.value} for e in p.examples}}
+        elif p.has_example:
             item["example"] = p.example
         if p.style == "brackets" and p.type.cli == "json" and not p.type.is_array:
             item |= {"style": "deepObject", "explode": True}  # metadata[order_id]=37
         elif p.type.cli == "json" and not p.type.is_array and p.location is not Location.PATH:  # JSON text
             item["content"] = {"application/json": {"schema": item.pop("schema")}}
-            if "example" in item:
-                item["content"]["application/json"]["example"] = item.pop("example")
+            for key in ("example", "examples"):
+                if key in item:
+                    item["content"]["application/json"][key] = item.pop(key)
         out.append(item)
     return out
 

@@ -5,7 +5,7 @@ Rules (the same for every provider):
 - integer and number: spaces anywhere are ignored (`1 000`), a number may use a comma as the decimal
   mark (`10,5`);
 - date and datetime: ISO 8601 (`2024-10-11`, `2024-10-11T12:00:00+07:00`);
-- objects and arrays: JSON text, or a path to a file holding the JSON;
+- objects and arrays: JSON text, or a path to a file holding the JSON (also as `@FILE`);
 - a single value where an array is expected becomes a one-item array, and a repeated option adds items.
 """
 
@@ -91,7 +91,7 @@ def _json(option: Option, text: str, expected: str) -> Any:
             return json.loads(stripped)
         except ValueError as exc:
             raise BadValue(f"--{option.name}: expected {expected}; invalid JSON: {exc}") from None
-    path = Path(stripped)
+    path = Path(stripped.removeprefix("@"))  # `@FILE` as for union options, or the path itself
     if stripped and path.is_file():
         try:
             return json.loads(path.read_text(encoding="utf-8"))
@@ -134,7 +134,10 @@ def _scalar(option: Option, text: str) -> Any:
     if option.kind == "string":
         return text
     if option.kind == UNION:
-        return union_value(text)
+        try:
+            return union_value(text)
+        except ValueError as exc:
+            raise BadValue(f"--{option.name}: {exc}") from None
     if option.kind == "json":
         value = _json(option, text, "a JSON object")
         if not isinstance(value, dict):
