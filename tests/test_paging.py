@@ -467,3 +467,15 @@ def test_openapi_carries_the_pagination(generated: tuple[Path, ModuleType, Provi
     unpaged = [op for path in document["paths"].values() for op in path.values()
                if isinstance(op, dict) and "operationId" in op and "x-pagination" not in op]
     assert unpaged == []  # every method of this spec pages
+
+
+def test_records_without_an_id_are_numbered_by_their_first_field(generated: tuple[Path, ModuleType, Provider]) -> None:
+    from dataclasses import replace
+
+    from generator.mock.paging import Pager
+
+    plain = next(m for m in generated[2].methods if m.name == "ListPlain")
+    coded = replace(plain, responses=tuple(
+        replace(r, example=[{"flag": True, "code": "MSK1", "text": "x"}]) if r.is_success else r
+        for r in plain.responses))
+    assert [r["code"] for r in Pager().serve(coded, 3)] == ["MSK1-1", "MSK1-2", "MSK1-3"]

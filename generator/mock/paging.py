@@ -1,7 +1,8 @@
 """The contract server's lists: a configurable number of records served page by page in the method's style.
 
 The records are copies of the first item of the spec's example page, numbered: an integer `id` (or the
-field an `after_item` style names) counts from 1, a text one gets `-<n>` appended. Without a count set for a
+field an `after_item` style names; without an `id`, the item's first text or integer field) counts from 1, a
+text one gets `-<n>` appended. Without a count set for a
 method the records are the example's own items. The page size is the request's limit parameter, else its
 default, else the number of items in the example. The answer is the example page with its items replaced,
 and its `next` and `has_more` fields set as the style says (the `next` field is left out on the last page).
@@ -44,6 +45,10 @@ def numbered(example_item: Any, key: str | None, n: int) -> Any:
     return item
 
 
+def _first_scalar(item: dict[str, Any]) -> str | None:
+    return next((k for k, v in item.items() if isinstance(v, str | int) and not isinstance(v, bool)), None)
+
+
 class Pager:
     """Records per paginated method and the page answers; thread-safe, as tests set counts while serving."""
 
@@ -63,7 +68,10 @@ class Pager:
         example = get_path(method.success.example, p.items)
         if not isinstance(example, list) or not example:
             raise ValueError(f"{method.name}: the example page holds no item to copy")
-        records = [numbered(example[0], self._key(p), n) for n in range(1, count + 1)]
+        key = self._key(p)
+        if key == "id" and isinstance(example[0], dict) and "id" not in example[0]:
+            key = _first_scalar(example[0])  # no `id`: the item's first text or integer field tells them apart
+        records = [numbered(example[0], key, n) for n in range(1, count + 1)]
         with self._lock:
             self._records[method.name] = records
         return copy.deepcopy(records)

@@ -108,6 +108,11 @@ def read(value: Any, path: str | None) -> Any:
     return value
 
 
+def _reader(page: Any) -> Any:
+    """field(path) -> the value at a dotted wire path of one page."""
+    return lambda path: read(page, path)
+
+
 def _key(position: Any) -> Any:
     """A position as a set member (a next-page URL's keywords as sorted pairs)."""
     return (
@@ -194,9 +199,10 @@ class Walker:
             self.done = True
             return out
         headers = raw.headers if isinstance(raw, RawResponse) else None
+        url = raw.url if isinstance(raw, RawResponse) else ""
+        field = _reader(page)
         self.pending = PageView(
-            self.position, self.args, items, lambda path: read(page, path), headers, self.query, self.op.name,
-            raw.url if isinstance(raw, RawResponse) else "",
+            self.position, self.args, items, field, headers, self.query, self.op.name, url
         )
         return out
 

@@ -452,6 +452,11 @@ headers:
     case("response-examples-on-error", after("        example: {message: Refund not found}\n", """        examples:
           gone: {value: {message: Refund deleted}}
 """)),
+    case("parameter-examples-mismatch", sub("        example: R-1\n    responses:\n", """        example: R-1
+        examples:
+          numeric: {summary: A number instead of a reference, value: 17}
+    responses:
+""")),
 ]
 
 
