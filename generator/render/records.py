@@ -102,6 +102,7 @@ def scheme(provider: Provider, s: AuthScheme) -> Record:
             "token_field": s.token_field,
             "expires_field": s.expires_field,
         }
+    fields = {} if token else {"token_field": s.token_field, "expires_field": s.expires_field}  # if not default
     return record(
         spec.Scheme,
         s.name,
@@ -110,6 +111,8 @@ def scheme(provider: Provider, s: AuthScheme) -> Record:
         header=s.header or None,
         prefix=s.prefix,
         **token,
+        **fields,
+        options=s.options,
         keep=tuple(token),
         rows=True,
     )

@@ -17,6 +17,7 @@ from typing import Any
 
 import aiohttp
 import httpx
+import yarl
 from httpx_aiohttp import AiohttpTransport, HttpxAiohttpClient
 
 from .exchange import Body, deadline
@@ -199,7 +200,7 @@ class Direct:
         try:
             async with session.request(
                 prepared.method,
-                url,
+                yarl.URL(url, encoded=True),  # as httpx encoded it: aiohttp would re-quote `%2F` to `/`
                 headers=headers,
                 data=prepared.content,
                 allow_redirects=False,
