@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...http_syntax import check_name, check_prefix
@@ -88,16 +88,17 @@ class HmacBody(SigningKind):
         return {"type": "apiKey", "in": "header", "name": self.header(scheme), "description": description,
                 "x-opi-signature": {"kind": "hmac", "prefix": scheme.prefix, **o}}
 
-    def wording(self, scheme: AuthScheme) -> str:
+    def wording(self, scheme: AuthScheme, code: Callable[[str], str]) -> str:
         o = scheme.options
         stamp = o.get("timestamp_header")
-        dated = (f" `{{timestamp}}` is the Unix time in seconds, sent in `{stamp}`; the server refuses one "
-                 "more than 5 minutes off.") if stamp else ""
-        prefix = f" after the prefix `{scheme.prefix}`" if scheme.prefix else ""
-        return (f"**HMAC signature** (`{scheme.name}`): every request carries, in `{self.header(scheme)}`{prefix}, "
-                f"the HMAC-{o['algorithm'].upper()} ({o['encoding']}) of `{o['message']}`, keyed with your "
-                f"secret. `{{body}}` is exactly the body bytes sent, `{{method}}` the HTTP method and `{{path}}` "
-                f"the path with its query.{dated} The client computes it for you on every try of every call.")
+        dated = (f" `{{timestamp}}` is the Unix time in seconds, also sent in {code(stamp)}, so that an old "
+                 "signature cannot be replayed.") if stamp else ""
+        prefix = f" after the prefix {code(scheme.prefix)}" if scheme.prefix else ""
+        return (f"**HMAC signature** ({code(scheme.name)}): every request carries, in "
+                f"{code(self.header(scheme))}{prefix}, the HMAC-{o['algorithm'].upper()} ({o['encoding']}) of "
+                f"{code(o['message'])}, keyed with your secret. `{{body}}` is exactly the body bytes sent, "
+                f"`{{method}}` the HTTP method and `{{path}}` the path with its query.{dated} The client computes "
+                "it on every try of every call.")
 
     def verify_request(self, scheme: AuthScheme, request: Received, known: Known, token_state: TokenState
                        ) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -74,13 +74,13 @@ class JwtBearer(SigningKind):
                 "x-opi-signature": {"kind": "jwt_bearer", "grant_type": GRANT, **{
                     k: v for k, v in o.items() if k not in ("roles", "optional")}}}
 
-    def wording(self, scheme: AuthScheme) -> str:
+    def wording(self, scheme: AuthScheme, code: Callable[[str], str]) -> str:
         o = scheme.options
-        issuer, key = (f"`{i.name}`" for i in scheme.inputs)
-        scopes = f" with the scopes {', '.join(f'`{s}`' for s in o['scopes'])}" if o.get("scopes") else ""
-        return (f"**Service account, JWT bearer** (`{scheme.name}`, RFC 7523): the client signs a JWT "
+        issuer, key = (code(i.name) for i in scheme.inputs)
+        scopes = f" with the scopes {', '.join(code(s) for s in o['scopes'])}" if o.get("scopes") else ""
+        return (f"**Service account, JWT bearer** ({code(scheme.name)}, RFC 7523): the client signs a JWT "
                 f"({o['algorithm']}, issuer {issuer}, valid {o['lifetime']} s){scopes} with your private key "
-                f"{key}, exchanges it at `{o['token_url']}` for an access token, and sends that token as "
+                f"{key}, exchanges it at {code(o['token_url'])} for an access token, and sends that token as "
                 "`Authorization: Bearer ...` until shortly before it expires, fetching a new one once when "
                 "the API refuses it. The private key never leaves your machine. Needs "
                 "`pip install 'opi-clients[jwt]'` (PyJWT with cryptography).")

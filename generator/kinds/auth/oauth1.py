@@ -15,7 +15,7 @@ import base64
 import hashlib
 import hmac
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from urllib.request import parse_http_list, parse_keqv_list
@@ -64,8 +64,8 @@ class OAuth1(SigningKind):
         return {"type": "apiKey", "in": "header", "name": "Authorization", "description": description,
                 "x-opi-signature": {"kind": "oauth1", "signature_method": "HMAC-SHA1", **scheme.options}}
 
-    def wording(self, scheme: AuthScheme) -> str:
-        return (f"**OAuth 1.0a** (`{scheme.name}`): every request is signed with HMAC-SHA1 as RFC 5849 says: "
+    def wording(self, scheme: AuthScheme, code: Callable[[str], str]) -> str:
+        return (f"**OAuth 1.0a** ({code(scheme.name)}): every request is signed with HMAC-SHA1 as RFC 5849 says: "
                 "the `Authorization: OAuth ...` header carries your consumer key and token, a fresh nonce and "
                 "timestamp, and the signature of the method, the URL with its query and, for a form body, its "
                 "fields; any other body is covered by `oauth_body_hash` (the SHA-1 of its exact bytes). The "
@@ -89,8 +89,6 @@ class OAuth1(SigningKind):
             return "Unsupported oauth_signature_method"
         if not within(oauth["oauth_timestamp"], time.time()):
             return "Stale oauth_timestamp"
-        if not request.first_use(oauth["oauth_nonce"] + "/" + oauth["oauth_timestamp"]):
-            return "Repeated oauth_nonce"
         by_role = dict(zip(scheme.options["roles"], (i.name for i in scheme.inputs), strict=True))
         for role, param in (("consumer_key", "oauth_consumer_key"), ("token", "oauth_token")):
             wanted = known(by_role[role]) if role in by_role else None
@@ -102,8 +100,9 @@ class OAuth1(SigningKind):
             if not hmac.compare_digest(oauth.get("oauth_body_hash", "").encode(), body_hash.encode()):
                 return "The oauth_body_hash does not match the body"
         secrets = [known(by_role[r]) if r in by_role else "" for r in ("consumer_secret", "token_secret")]
-        if None in secrets:
-            return None  # the server was given no secrets: any well-formed signature passes
+        once = request.first_use  # a nonce is spent only by a request that is otherwise accepted
+        if None in secrets:  # the server was given no secrets: any well-formed signature passes
+            return None if once(oauth["oauth_nonce"] + "/" + oauth["oauth_timestamp"]) else "Repeated oauth_nonce"
         try:
             params = url_decode(urlsplit(request.url).query)
             if form:
@@ -113,8 +112,9 @@ class OAuth1(SigningKind):
         params += [(k, v) for k, v in oauth.items() if k.startswith("oauth_")]
         base = construct_base_string(request.method, request.url, params)
         wanted = hmac_sha1_signature(base, secrets[0], secrets[1])
-        ok = hmac.compare_digest(wanted.encode(), oauth["oauth_signature"].encode())
-        return None if ok else "Invalid signature"
+        if not hmac.compare_digest(wanted.encode(), oauth["oauth_signature"].encode()):
+            return "Invalid signature"
+        return None if once(oauth["oauth_nonce"] + "/" + oauth["oauth_timestamp"]) else "Repeated oauth_nonce"
 
 
 KIND = OAuth1()

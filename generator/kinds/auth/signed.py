@@ -8,7 +8,7 @@ recomputes the signature over the request as received (`AuthKind.verify_request`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -46,8 +46,9 @@ class SigningKind(AuthKind):
                        ) -> str | None:
         raise NotImplementedError
 
-    def wording(self, scheme: AuthScheme) -> str:
-        """The landing page's paragraph: what is signed, how, and which headers carry it (Markdown)."""
+    def wording(self, scheme: AuthScheme, code: Callable[[str], str]) -> str:
+        """The landing page's paragraph: what is signed, how, and which headers carry it (Markdown; spec
+        values go through `code`, which makes an inline code span of any text)."""
         raise NotImplementedError
 
     def token_path(self, scheme: AuthScheme) -> str | None:

@@ -9,10 +9,11 @@ client listed in `SignedHeaders` with their received values, the path, the query
 from __future__ import annotations
 
 import calendar
+import hashlib
 import hmac
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..base import Known, Received, TokenState
@@ -52,11 +53,11 @@ class SigV4(SigningKind):
         return {"type": "apiKey", "in": "header", "name": "Authorization", "description": description,
                 "x-opi-signature": {"kind": "sigv4", "region": o["region"], "service": o["service"]}}
 
-    def wording(self, scheme: AuthScheme) -> str:
+    def wording(self, scheme: AuthScheme, code: Callable[[str], str]) -> str:
         o = scheme.options
         token = " and `X-Amz-Security-Token` (with a session token)" if "session_token" in o["roles"] else ""
-        return (f"**AWS Signature Version 4** (`{scheme.name}`, region `{o['region']}`, service "
-                f"`{o['service']}`): every request carries `Authorization: AWS4-HMAC-SHA256 ...`, `X-Amz-Date`"
+        return (f"**AWS Signature Version 4** ({code(scheme.name)}, region {code(o['region'])}, service "
+                f"{code(o['service'])}): every request carries `Authorization: AWS4-HMAC-SHA256 ...`, `X-Amz-Date`"
                 f"{token}. The signature covers the method, path, query, the headers sent and the SHA-256 of "
                 "the exact body bytes; it is computed by botocore, AWS's own signer. Needs "
                 "`pip install 'opi-clients[sigv4]'`.")
@@ -88,6 +89,9 @@ class SigV4(SigningKind):
         if wanted_token is not None and (token is None or "x-amz-security-token" not in signed
                                          or not hmac.compare_digest(token.encode(), wanted_token.encode())):
             return "Invalid or unsigned session token"
+        declared = request.headers.get("x-amz-content-sha256")  # S3: the signed payload hash is this header
+        if declared is not None and declared != hashlib.sha256(request.body).hexdigest():
+            return "X-Amz-Content-SHA256 does not match the body"
         if secret is None:
             return None  # the server was given no secret: any well-formed signature passes
         wanted = self._signature(scheme, request, found["key"], secret, token, signed, stamp)
