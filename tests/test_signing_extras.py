@@ -197,3 +197,14 @@ def test_the_signing_spec_is_documented(signed: Signed) -> None:
     for key in ("type: oauth1", "type: sigv4", "type: hmac", "type: jwt_bearer", "consumer_secret", "session_token",
                 "timestamp_header", "token_url", "scopes", "region", "service", "message"):
         assert key in section, key
+
+
+def test_dry_run_answers_the_jwt_exchange_and_shows_the_method_request(signed: Signed) -> None:
+    signed.server.reset()
+    done = opi(signed, "GetReport", *cli_args("GetReport"), "--test")
+    assert done.returncode == 0, done.stderr
+    assert "opi: dry run: the client would first get an access token: POST " in done.stderr
+    shown = json.loads(done.stdout)
+    assert shown["method"] == "GET" and shown["url"].endswith("/reports/4")
+    assert shown["headers"]["authorization"] == "***"
+    assert not signed.server.requests  # nothing left the machine
