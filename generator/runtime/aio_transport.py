@@ -200,7 +200,9 @@ class Direct:
         try:
             async with session.request(
                 prepared.method,
-                yarl.URL(url, encoded=True),  # as httpx encoded it: aiohttp would re-quote `%2F` to `/`
+                # As httpx encoded it (a signature covers it; aiohttp would re-quote `%2F` to `/`); a
+                # base URL given with raw spaces or non-ASCII text is still quoted by yarl.
+                yarl.URL(url, encoded=url.isascii() and " " not in url),
                 headers=headers,
                 data=prepared.content,
                 allow_redirects=False,
