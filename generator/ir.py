@@ -6,7 +6,7 @@ only lay them out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -84,6 +84,7 @@ class AuthScheme:
     token_method: str | None = None  # oauth2: the method that issues tokens
     token_field: str = "access_token"
     expires_field: str = "expires_in"
+    options: dict[str, Any] = field(default_factory=dict)  # the kind's own settings (kinds.AuthKind.options)
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,7 @@ class _Builder:
                 header=spec.get("header"),
                 prefix=spec.get("prefix", ""), token_method=spec.get("token_method"),
                 token_field=spec.get("token_field", "access_token"),
-                expires_field=spec.get("expires_field", "expires_in"),
+                expires_field=spec.get("expires_field", "expires_in"), options=kind.options(spec),
             ))
         return tuple(out)
 

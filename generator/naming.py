@@ -64,6 +64,8 @@ class SpecNames:
         inputs = []
         for scheme_name, scheme in schemes.items():
             for role in AUTH[scheme["type"]].roles:
+                if role not in scheme:  # a role the kind lets a spec leave out (its `optional_roles`)
+                    continue
                 name = scheme[role].get("name", role)
                 option = kebab(name)
                 env = env_var(alias, option)

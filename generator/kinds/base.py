@@ -11,6 +11,7 @@ mappings, bytes) so that the checker, the renderers and the contract server can 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..problems import JsonPath, Reporter
@@ -111,6 +112,18 @@ class AnswerKind:
 # a token it issued ("valid", "expired" or "unknown").
 Expect = Callable[[str, str], bool]
 TokenState = Callable[[str], str]
+Known = Callable[[str], "str | None"]  # the value the server was given for an input (None: any)
+
+
+@dataclass(frozen=True)
+class Received:
+    """A request as the contract server received it, for kinds that check more than headers (signatures)."""
+
+    method: str
+    url: str  # absolute: the Host header, then the path and query exactly as received
+    headers: Mapping[str, str]  # lower-case names
+    body: bytes
+    first_use: Callable[[str], bool] = lambda key: True  # False for a key (a nonce) seen before
 
 
 class AuthKind:
@@ -136,6 +149,21 @@ class AuthKind:
     ) -> str | None:
         """The contract server's check of a request's credentials: None when accepted, else why not."""
         raise NotImplementedError
+
+    def verify_request(self, scheme: AuthScheme, request: Received, known: Known, token_state: TokenState
+                       ) -> str | None:
+        """The check of a whole request: signing kinds recompute their signature over it; the others read
+        its headers (`verify`)."""
+
+        def expect(name: str, value: str) -> bool:
+            wanted = known(name)
+            return wanted is None or wanted == value
+
+        return self.verify(scheme, request.headers, expect, token_state)
+
+    def options(self, scheme: Mapping[str, Any]) -> dict[str, Any]:
+        """The kind's own settings from its spec keys, for the runtime's `Scheme.options` (JSON values)."""
+        return {}
 
 
 def split_credential(value: str, word: str) -> str | None:

@@ -12,8 +12,9 @@ from urllib.parse import parse_qs, unquote
 
 from ..contract import ErrorKind, token_methods
 from ..ir import AuthScheme, Idempotency, Lookup, Method, Provider
+from ..kinds.base import Received
 from .answers import Answers
-from .auth import AuthChecker
+from .auth import AuthChecker, token_answer
 from .examples import Chooser, UnknownExample
 from .faults import Fault, FaultBook
 from .masking import Masker
@@ -84,7 +85,9 @@ class ContractApp:
         body = await self._read_body(receive)
         raw_path = (scope.get("raw_path") or scope["path"].encode("utf-8")).decode("latin-1")
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-        incoming = Incoming(scope["method"], unquote(raw_path), query, _headers(scope), body)
+        query_string = scope.get("query_string", b"").decode("latin-1")
+        incoming = Incoming(scope["method"], unquote(raw_path), query, _headers(scope), body,
+                            raw_path + (f"?{query_string}" if query_string else ""))
         match = self.router.match(incoming.verb, raw_path, query)
         route = match.method.name if isinstance(match, Matched) else None
         record = RecordedRequest(
@@ -202,12 +205,18 @@ class ContractApp:
 
     # --- the contract ----------------------------------------------------------------------------------
     def handle(self, incoming: Incoming, match: Matched | NotAllowed | NoRoute) -> Answer:
+        received = Received(incoming.verb, f"http://{incoming.headers.get('host', '')}{incoming.target}",
+                            incoming.headers, incoming.body)
+        if isinstance(match, NoRoute | NotAllowed) and incoming.verb == "POST":
+            issued = self.auth.token_endpoint(received)  # a signing kind's token URL (JWT bearer)
+            if issued is not None:
+                return token_answer(*issued, self.state)
         if isinstance(match, NoRoute):
             return self.answers.error(ErrorKind.NOT_FOUND, match.message)
         if isinstance(match, NotAllowed):
             return self.answers.not_allowed(incoming.verb, match.allowed)
         method = match.method
-        refused = self.auth.check(method, incoming.headers)
+        refused = self.auth.check(method, received)
         if refused is not None:
             return self.answers.error(ErrorKind.UNAUTHORIZED, refused)
         checked = self.validator.check(method, match.path_values, incoming)

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import math
+import threading
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from ..ir import AuthScheme, Method, Provider
 from ..kinds import AUTH
-from .state import ServerState
+from ..kinds.auth.signed import SigningKind
+from ..kinds.base import Received
+from .answers import json_answer
+from .state import Answer, ServerState
+
+
+def token_answer(scheme: AuthScheme, status: int, body: dict[str, object], state: ServerState) -> Answer:
+    """A signing kind's token endpoint answer; a success carries a new token the API methods accept."""
+    if status == 200:
+        body = {**body, scheme.token_field: state.issue_token(), scheme.expires_field: max(1, math.ceil(state.token_ttl))}
+    return json_answer(status, body)
 
 
 class AuthChecker:
@@ -21,29 +34,45 @@ class AuthChecker:
         self._schemes = {s.name: s for s in provider.schemes}
         self._state = state
         self._credentials = dict(credentials)
+        self._seen: set[str] = set()  # nonces of signed requests already accepted
+        self._seen_lock = threading.Lock()
 
     def header_names(self) -> frozenset[str]:
         """Lower-case names of every header that carries credentials (masked in logs)."""
         names = {"authorization", "proxy-authorization", "cookie"}
         names.update(AUTH[s.kind].header(s).lower() for s in self._schemes.values())
-        return frozenset(names)
+        return frozenset(names | {"x-amz-security-token"})
 
-    def check(self, method: Method, headers: Mapping[str, str]) -> str | None:
+    def first_use(self, key: str) -> bool:
+        with self._seen_lock:
+            fresh = key not in self._seen
+            self._seen.add(key)
+        return fresh
+
+    def check(self, method: Method, request: Received) -> str | None:
+        """None when the request's credentials satisfy one of the method's auth alternatives, else why not.
+        Signing kinds recompute their signature over the request as received."""
+        request = Received(request.method, request.url, request.headers, request.body, self.first_use)
         first: str | None = None
         for alternative in method.auth:
-            reasons = [self._scheme(self._schemes[name], headers) for name in alternative]
+            reasons = [self._scheme(self._schemes[name], request) for name in alternative]
             failed = next((r for r in reasons if r is not None), None)
             if failed is None:
                 return None
             first = first or failed
         return first
 
-    def _expect(self, input_name: str, value: str) -> bool:
-        wanted = self._credentials.get(input_name)
-        return wanted is None or wanted == value
+    def _scheme(self, scheme: AuthScheme, request: Received) -> str | None:
+        return AUTH[scheme.kind].verify_request(scheme, request, self._credentials.get, self._state.token_state)
 
-    def _scheme(self, scheme: AuthScheme, headers: Mapping[str, str]) -> str | None:
-        return AUTH[scheme.kind].verify(scheme, headers, self._expect, self._state.token_state)
+    def token_endpoint(self, request: Received) -> tuple[AuthScheme, int, dict[str, object]] | None:
+        """A signing kind's own token endpoint (a JWT-bearer token URL): the scheme and its answer."""
+        for scheme in self._schemes.values():
+            kind = AUTH[scheme.kind]
+            if isinstance(kind, SigningKind) and kind.token_path(scheme) == urlsplit(request.url).path:
+                status, body = kind.issue(scheme, request, self._credentials.get)
+                return scheme, status, body
+        return None
 
     def token_request(self, method: Method, values: Mapping[str, object]) -> str | None:
         """Checks the credentials a token method receives in its body against `credentials`, if given."""

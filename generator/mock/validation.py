@@ -74,6 +74,7 @@ class Incoming:
     query: dict[str, list[str]]
     headers: dict[str, str]  # lower-case names
     body: bytes
+    target: str = ""  # the path and query exactly as received (what a signature covers)
 
     @property
     def content_type(self) -> str:

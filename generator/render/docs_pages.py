@@ -100,6 +100,7 @@ class ProviderPage:
     error_answers: Table
     errata: tuple[str, ...]
     webhooks: str = ""  # the Webhooks section (Markdown), when the spec declares webhooks
+    signing: str = ""  # the Request signing section (Markdown), when a scheme signs requests
 
 
 @dataclass(frozen=True)

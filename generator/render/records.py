@@ -24,6 +24,7 @@ from .cli_rules import (
     terminal_text,
 )
 from .pycode import Code, Flat, Record, Rows, record
+from .records_signing import token_flows as signing_flows
 
 DEFAULT_UNAUTHORIZED = 401  # the status of a "bad token" answer when the spec names none
 
@@ -102,6 +103,7 @@ def scheme(provider: Provider, s: AuthScheme) -> Record:
             "token_field": s.token_field,
             "expires_field": s.expires_field,
         }
+    fields = {} if token else {"token_field": s.token_field, "expires_field": s.expires_field}  # if not default
     return record(
         spec.Scheme,
         s.name,
@@ -110,6 +112,8 @@ def scheme(provider: Provider, s: AuthScheme) -> Record:
         header=s.header or None,
         prefix=s.prefix,
         **token,
+        **fields,
+        options=s.options,
         keep=tuple(token),
         rows=True,
     )
@@ -261,7 +265,8 @@ def provider_table(provider: Provider) -> Record:
         credentials=tuple(credential_option(i) for i in provider.client_inputs),
         token_flows=tuple(
             token_flow(provider, s) for s in provider.schemes if s.issues_tokens and s.token_method
-        ),
+        )
+        + signing_flows(provider),
         commands=tuple(command(provider, m) for m in provider.methods),
         keep=("token_flows",),  # written even when empty, as every table lists its token flows
         rows=True,

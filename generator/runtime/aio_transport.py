@@ -17,6 +17,7 @@ from typing import Any
 
 import aiohttp
 import httpx
+import yarl
 from httpx_aiohttp import AiohttpTransport, HttpxAiohttpClient
 
 from .exchange import Body, deadline
@@ -199,7 +200,9 @@ class Direct:
         try:
             async with session.request(
                 prepared.method,
-                url,
+                # As httpx encoded it (a signature covers it; aiohttp would re-quote `%2F` to `/`); a
+                # base URL given with raw spaces or non-ASCII text is still quoted by yarl.
+                yarl.URL(url, encoded=url.isascii() and " " not in url),
                 headers=headers,
                 data=prepared.content,
                 allow_redirects=False,

@@ -1,6 +1,7 @@
 """Auth: which credentials a method needs, the headers they make, and the cache of fetched tokens.
 
-What differs between scheme kinds (bearer, basic, api_key, oauth2) is in schemes/, one module each.
+What differs between scheme kinds (bearer, basic, api_key, oauth2, and the signing kinds of signing.py)
+is in schemes/, one module each.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from . import signing
 from .schemes import REGISTRY as KINDS
 from .spec import Operation, ProviderSpec, Scheme
 
@@ -94,14 +96,19 @@ class TokenState:
 class AuthPlan:
     """What one operation sends: fixed credential headers, plus schemes whose token is added at send time."""
 
-    __slots__ = ("headers", "refreshable", "token_schemes")
+    __slots__ = ("headers", "refreshable", "signed", "token_schemes")
 
     def __init__(
-        self, headers: Mapping[str, str], token_schemes: tuple[Scheme, ...], refreshable: bool
+        self,
+        headers: Mapping[str, str],
+        token_schemes: tuple[Scheme, ...],
+        refreshable: bool,
+        signed: tuple[Scheme, ...] = (),
     ) -> None:
         self.headers = headers
         self.token_schemes = token_schemes  # each has a TokenState in the client
         self.refreshable = refreshable  # a rejected token can be replaced by fetching a new one
+        self.signed = signed  # schemes whose signer (signing.py) signs every try
 
 
 def token_arguments(token_op: Operation[Any], credentials: Credentials) -> dict[str, str]:
@@ -154,6 +161,7 @@ def plan(
     for alternative in op.auth:
         headers: dict[str, str] = {}
         token_schemes: list[Scheme] = []
+        signed: list[Scheme] = []
         refreshable = False
         for name in alternative:
             scheme = spec.schemes[name]
@@ -167,13 +175,17 @@ def plan(
                     break
                 token_schemes.append(scheme)
                 refreshable = refreshable or fetchable
+            elif kind.signer is not None:
+                if not signing.ready(scheme, values):
+                    break
+                signed.append(scheme)
             elif any(v is None for v in values):
                 break
             else:
                 given = [v for v in values if v is not None]
                 headers[kind.header_name(scheme)] = kind.header_value(scheme, given)
         else:
-            return AuthPlan(headers, tuple(token_schemes), refreshable)
+            return AuthPlan(headers, tuple(token_schemes), refreshable, tuple(signed))
     return None
 
 

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from . import auth, failures, lookups, retry
+from . import auth, failures, lookups, retry, signing
 from .decoders import REGISTRY as DECODERS
 from .download import DownloadTarget, Sink, misfiled
 from .errors import CredentialsError, OpiError, ResponseValidationError
@@ -88,6 +88,12 @@ class BaseClient:
             if SCHEMES[s.kind].fetches_tokens
         }
         self._plans: dict[str, auth.AuthPlan] = {}
+        # One signer per signing scheme whose credentials were given; its library is imported here.
+        self._signers: dict[str, signing.Signer] = {}
+        for s in spec.schemes.values():
+            make, values = SCHEMES[s.kind].signer, [self._credentials.get(i) for i in s.inputs]
+            if make is not None and signing.ready(s, values):
+                self._signers[s.name] = make(s, [v or "" for v in values], self._base_url)
 
     @property
     def environment(self) -> str:
@@ -136,6 +142,9 @@ class BaseClient:
             for scheme in plan.token_schemes:
                 name, value = self._tokens[scheme.name].current() or (yield from self._fetch_token(scheme))
                 headers[name] = value
+            if plan.signed:  # signed as it leaves, again on every try
+                signers = tuple(self._signers[s.name] for s in plan.signed)
+                headers = yield from signing.sign(signers, prepared, url, headers, wait, self._masker)
             self._log_send(op, prepared, attempt)
             retries_left = attempt < self._max_retries
             try:
@@ -163,7 +172,7 @@ class BaseClient:
                 if too_large:
                     raise failures.too_large(op, raw, self._max_response_bytes)
                 return self._result(op, raw)
-            if status == self._spec.unauthorized_status and plan.refreshable and not refreshed:
+            if status == self._spec.unauthorized_status and self._refreshable(plan) and not refreshed:
                 # A rejected token means the request was not processed: refresh once and send again.
                 refreshed = True
                 self._invalidate(plan)
@@ -240,9 +249,14 @@ class BaseClient:
         self._masker.add(token)
         return self._tokens[scheme.name].store(token, auth.token_lifetime(dig(data, scheme.expires_field)))
 
+    def _refreshable(self, plan: auth.AuthPlan) -> bool:
+        return plan.refreshable or any(self._signers[s.name].refreshable for s in plan.signed)
+
     def _invalidate(self, plan: auth.AuthPlan) -> None:
         for scheme in plan.token_schemes:
             self._tokens[scheme.name].invalidate()
+        for scheme in plan.signed:
+            self._signers[scheme.name].invalidate()
 
     def _log_send(self, op: Operation[Any], prepared: Prepared, attempt: int) -> None:
         if logger.isEnabledFor(logging.DEBUG):

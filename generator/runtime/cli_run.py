@@ -29,7 +29,9 @@ from .masking import MASK, Masker
 from .response import RawResponse
 
 # Field names that hold credentials in any OAuth-style exchange, besides those the spec marks secret.
-_SECRET_FIELDS = frozenset({"access_token", "refresh_token", "id_token", "client_secret", "password"})
+_SECRET_FIELDS = frozenset(
+    {"access_token", "refresh_token", "id_token", "client_secret", "password", "assertion"}  # RFC 7521 assertion
+)
 DRY_RUN_TOKEN = "dry-run-token"
 
 

@@ -168,7 +168,17 @@ class Operation(_Record, Generic[T]):
 class Scheme(_Record):
     """An auth scheme; `inputs` are the client keywords it reads, in the spec's role order."""
 
-    __slots__ = ("expires_field", "header", "inputs", "kind", "name", "prefix", "token_field", "token_method")
+    __slots__ = (
+        "expires_field",
+        "header",
+        "inputs",
+        "kind",
+        "name",
+        "options",
+        "prefix",
+        "token_field",
+        "token_method",
+    )
 
     def __init__(
         self,
@@ -181,6 +191,7 @@ class Scheme(_Record):
         token_method: str | None = None,  # oauth2: Python name of the token operation
         token_field: str = "access_token",
         expires_field: str = "expires_in",
+        options: Mapping[str, Any] = NO_FEATURES,  # a kind's own settings (a signing kind's region, ...)
     ) -> None:
         self.name = name
         self.kind = kind
@@ -190,6 +201,7 @@ class Scheme(_Record):
         self.token_method = token_method
         self.token_field = token_field
         self.expires_field = expires_field
+        self.options = options
 
 
 class ProviderSpec(_Record):

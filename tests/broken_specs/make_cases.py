@@ -91,6 +91,14 @@ _TAGGED = """  Done:
         pending: '#/schemas/Pending'
 """
 
+HMAC = """    mac:
+      type: hmac
+      header: X-Signature
+      message: {message}
+      secret: {{name: mac_secret, description: Signing secret}}
+"""
+
+
 CASES: list[Case] = [
     # --- YAML itself -------------------------------------------------------------------------------------
     case("yaml-unclosed-flow", sub("require: [[oauth]]", "require: [[oauth]")),
@@ -456,6 +464,16 @@ headers:
         examples:
           numeric: {summary: A number instead of a reference, value: 17}
     responses:
+""")),
+    # --- signing auth kinds ------------------------------------------------------------------------------
+    case("hmac-message-without-body", after("  schemes:\n", HMAC.format(message="'{method}.{path}'"))),
+    case("hmac-unknown-place", after("  schemes:\n", HMAC.format(message="'{nonce}.{body}'"))),
+    case("hmac-timestamp-without-header", after("  schemes:\n", HMAC.format(message="'{timestamp}.{body}'"))),
+    case("jwt-token-url-not-https", after("  schemes:\n", """    service:
+      type: jwt_bearer
+      token_url: http://auth.example.com/token
+      issuer: {name: client_email, description: Service account e-mail}
+      private_key: {name: private_key, description: Service account private key}
 """)),
 ]
 
