@@ -64,6 +64,8 @@ class SpecNames:
         inputs = []
         for scheme_name, scheme in schemes.items():
             for role in AUTH[scheme["type"]].roles:
+                if role not in scheme:  # an optional role the spec leaves out (a public client's secret)
+                    continue
                 name = scheme[role].get("name", role)
                 option = kebab(name)
                 env = env_var(alias, option)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .answer import binary, empty, text
 from .answer import json as json_answer
-from .auth import api_key, basic, bearer, oauth2
+from .auth import api_key, basic, bearer, oauth2, oauth2_code, oauth2_device
 from .base import AnswerKind, AuthKind, BodyKind
 from .body import binary as binary_body
 from .body import form, multipart
@@ -23,7 +23,9 @@ BODIES: dict[str, BodyKind] = {
     k.name: k for k in (json_body.KIND, form.KIND, multipart.KIND, binary_body.KIND, text_body.KIND)
 }
 ANSWERS: dict[str, AnswerKind] = {k.name: k for k in (json_answer.KIND, empty.KIND, text.KIND, binary.KIND)}
-AUTH: dict[str, AuthKind] = {k.name: k for k in (bearer.KIND, basic.KIND, api_key.KIND, oauth2.KIND)}
+AUTH: dict[str, AuthKind] = {
+    k.name: k for k in (bearer.KIND, basic.KIND, api_key.KIND, oauth2.KIND, oauth2_code.KIND, oauth2_device.KIND)
+}
 
 WEBHOOKS: dict[str, WebhookKind] = {
     k.name: k for k in (hmac.KIND, token_header.KIND, standard_webhooks.KIND, ip_ranges.KIND)

@@ -16,6 +16,7 @@ from .answers import Answers
 from .auth import AuthChecker
 from .faults import Fault, FaultBook
 from .masking import Masker
+from .oauth import OAuthServer
 from .paging import Pager
 from .routing import Matched, NoRoute, NotAllowed, Router
 from .state import Answer, RecordedRequest, ServerState
@@ -57,6 +58,7 @@ class ContractApp:
         self.router = Router(provider, self.validator.defs)
         self.answers = Answers(provider, self.validator.defs)
         self.auth = AuthChecker(provider, state, credentials)
+        self.oauth = OAuthServer(provider, state, credentials)  # the user flows' endpoints, if any
         self.masker = Masker(provider, self.auth.header_names())
         self.pager = Pager()  # the records each paginated method serves
         self.deliverer: Deliverer | None = None  # set by MockServer when a webhook URL was given
@@ -200,6 +202,9 @@ class ContractApp:
 
     # --- the contract ----------------------------------------------------------------------------------
     def handle(self, incoming: Incoming, match: Matched | NotAllowed | NoRoute) -> Answer:
+        flow_answer = self.oauth.handle(incoming)
+        if flow_answer is not None:
+            return flow_answer
         if isinstance(match, NoRoute):
             return self.answers.error(ErrorKind.NOT_FOUND, match.message)
         if isinstance(match, NotAllowed):

@@ -81,6 +81,17 @@ class CredentialsError(OpiError):
         super().__init__(f"{operation} needs credentials: pass {wanted} to the client")
 
 
+class LoginRequired(OpiError):
+    """The provider refused the refresh token (or there is none left): the user must log in again
+    (`opi <provider> login`, or the application's own login). Nothing of the call was sent."""
+
+    def __init__(self, operation: str, provider: str, reason: str) -> None:
+        self.operation = operation
+        self.provider = provider
+        self.reason = reason
+        super().__init__(f"{operation}: {reason}; log in again (opi {provider} login)")
+
+
 class TransportError(OpiError):
     """No usable answer came back from the provider."""
 
@@ -212,6 +223,7 @@ __all__ = [
     "ConflictError",
     "ConnectError",
     "CredentialsError",
+    "LoginRequired",
     "NetworkError",
     "NotFoundError",
     "OpiError",
