@@ -174,18 +174,18 @@ class OAuthServer:
         if grant == DEVICE_GRANT:
             return self._poll(form)
         if grant == "refresh_token":
-            return self._refreshing(scheme, form)
+            return self._refreshing(form)
         return _refuse("unsupported_grant_type", f"grant_type {grant!r} is not supported")
 
     def _code(self, scheme: AuthScheme, form: Mapping[str, str]) -> Answer:
-        refused = self._client_refused(scheme, form)
-        if refused is not None:
-            return refused
         with self._lock:
             found = self._codes.pop(form.get("code", ""), None)
             self._used.add(form.get("code", ""))
         if found is None or found.expires_at < time.monotonic():
             return _refuse("invalid_grant", "unknown, used or expired code")
+        refused = self._client_refused(found.scheme, form)
+        if refused is not None:
+            return refused
         if form.get("redirect_uri") != found.redirect_uri or form.get("client_id") != found.client_id:
             return _refuse("invalid_grant", "redirect_uri or client_id differ from the authorization request")
         if found.challenge is not None and s256(form.get("code_verifier", "")) != found.challenge:
@@ -211,17 +211,19 @@ class OAuthServer:
             del self._devices[code]
         return self._tokens(found)
 
-    def _refreshing(self, scheme: AuthScheme, form: Mapping[str, str]) -> Answer:
-        refused = self._client_refused(scheme, form)
-        if refused is not None:
-            return refused
+    def _refreshing(self, form: Mapping[str, str]) -> Answer:
         token = form.get("refresh_token", "")
         with self._lock:
-            found = self._refresh.pop(token, None)
-            if found is not None:
-                self._used.add(token)
+            found = self._refresh.get(token)
         if found is None:
             return _refuse("invalid_grant", "unknown, revoked or already used refresh token")
+        refused = self._client_refused(found.scheme, form)
+        if refused is not None:
+            return refused
+        with self._lock:
+            if self._refresh.pop(token, None) is None:  # another request rotated it meanwhile
+                return _refuse("invalid_grant", "already used refresh token")
+            self._used.add(token)
         return self._tokens(found)
 
     def _tokens(self, grant: _Grant) -> Answer:

@@ -99,6 +99,7 @@ class ProviderPage:
     error_answers: Table
     errata: tuple[str, ...]
     webhooks: str = ""  # the Webhooks section (Markdown), when the spec declares webhooks
+    login: str = ""  # the Logging in section (Markdown), when the spec declares OAuth user flows
 
 
 @dataclass(frozen=True)
