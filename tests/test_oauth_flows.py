@@ -262,3 +262,36 @@ def test_import_pulls_in_no_oauth_library(generated: Generated, tmp_path: Path) 
     done = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(generated.out)},
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_openapi_exports_the_flows_and_stays_valid(generated: Generated) -> None:
+    from openapi_spec_validator import validate
+
+    from generator.render.openapi import document
+
+    doc = document(generated.provider)
+    validate(doc)
+    schemes = doc["components"]["securitySchemes"]
+    code = schemes["browser"]["flows"]["authorizationCode"]
+    assert code["authorizationUrl"] == "https://notes.example.io/oauth/authorize"
+    assert code["tokenUrl"] == code["refreshUrl"] == "https://notes.example.io/oauth/token"
+    assert code["scopes"] == {"notes.read": "Read notes", "notes.write": "Write notes"}
+    assert "PKCE" in schemes["browser"]["description"] and "S256" in schemes["browser"]["description"]
+    device = schemes["device"]["flows"]["x-deviceAuthorization"]
+    assert device["deviceAuthorizationUrl"] == "https://notes.example.io/oauth/device"
+
+
+def test_landing_page_explains_each_flow_in_steps(generated: Generated) -> None:
+    from markdown_it import MarkdownIt
+
+    text = (generated.out / "docs" / "Login-Notes" / "index.md").read_text(encoding="utf-8")
+    tokens = MarkdownIt("commonmark").parse(text)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert "Logging in" in headings
+    assert "browser: authorization code with PKCE" in headings and "device: device code" in headings
+    lists = [i for i, t in enumerate(tokens) if t.type == "ordered_list_open"]
+    assert len(lists) == 2
+    section = text.split("## Logging in", 1)[1].split("\n## ", 1)[0]
+    assert "`opi xlogin login --client-id <id>`" in section
+    assert "`opi xlogin login --scheme device --device-client-id <id>`" in section
+    assert "`opi xlogin logout --scheme device`" in section and "`LoginRequired`" in section
