@@ -295,3 +295,92 @@ def test_landing_page_explains_each_flow_in_steps(generated: Generated) -> None:
     assert "`opi xlogin login --client-id <id>`" in section
     assert "`opi xlogin login --scheme device --device-client-id <id>`" in section
     assert "`opi xlogin logout --scheme device`" in section and "`LoginRequired`" in section
+
+
+REFRESH_SPEC = Path(__file__).resolve().parent / "oauth_specs" / "xrefresh.yaml"
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_token_method_refresh_token_is_used_then_falls_back(tmp_path: Path, mode: str) -> None:
+    """An `oauth2` scheme whose token answer carries a refresh token: the client refreshes with it (rotated)
+    rather than asking the token method again, and asks the token method again when it is refused."""
+    import importlib
+
+    import opi
+
+    from generator.pipeline import generate, load_providers
+
+    generate([REFRESH_SPEC], tmp_path / "out")
+    opi.__path__.append(str(tmp_path / "out" / "opi"))
+    try:
+        pkg = importlib.import_module("opi.xrefresh")
+        told: list[Any] = []
+        with MockServer.start(load_providers([REFRESH_SPEC])[0]) as server:
+
+            def grants() -> list[str]:
+                return [(r.form or {}).get("grant_type", "") for r in server.requests if r.path == "/token"]
+
+            kwargs = {"base_url": server.url, "client_id": "shop-1", "client_secret": "s3cret-7",
+                      "on_tokens": told.append}
+
+            async def calls(client: Any) -> None:
+                for step in range(3):
+                    if step == 2:
+                        server.app.oauth._refresh.clear()  # every refresh token revoked
+                    server.expire_tokens()
+                    result = client.get_order(number=4711)
+                    assert (await result if mode == "async" else result).number == 4711
+
+            if mode == "sync":
+                with pkg.Client(**kwargs) as client:
+                    client.get_order(number=4711)
+                    asyncio.run(calls(client))
+            else:
+                async def run() -> None:
+                    async with pkg.AsyncClient(**kwargs) as client:
+                        await client.get_order(number=4711)
+                        await calls(client)
+
+                asyncio.run(run())
+            assert grants() == ["client_credentials", "refresh_token", "refresh_token", "refresh_token",
+                                "client_credentials"]
+            assert len(told) == 4 and len({t.refresh_token for t in told}) == 4  # each one new (rotated)
+    finally:
+        opi.__path__.remove(str(tmp_path / "out" / "opi"))
+
+
+def test_keyring_is_used_when_it_has_a_backend(generated: Generated, monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring
+    from keyring.backend import KeyringBackend
+    from opi._runtime import token_store
+
+    class Memory(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            self.kept: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.kept.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.kept[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            del self.kept[(service, username)]
+
+    before = keyring.get_keyring()
+    memory = Memory()
+    keyring.set_keyring(memory)
+    try:
+        monkeypatch.delenv(token_store.STORE_ENV, raising=False)
+        store = token_store.store()
+        assert isinstance(store, token_store.KeyringStore) and store.where() == "the OS keyring"
+        store.save("xlogin/browser", {"access_token": "a-1", "refresh_token": "r-1"})
+        assert ("opi", "xlogin/browser") in memory.kept
+        assert store.load("xlogin/browser") == {"access_token": "a-1", "refresh_token": "r-1"}
+        assert store.delete("xlogin/browser") and not store.delete("xlogin/browser")
+        monkeypatch.setenv(token_store.STORE_ENV, "file")
+        assert isinstance(token_store.store(), token_store.FileStore)
+    finally:
+        keyring.set_keyring(before)

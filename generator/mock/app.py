@@ -213,6 +213,10 @@ class ContractApp:
         refused = self.auth.check(method, incoming.headers)
         if refused is not None:
             return self.answers.error(ErrorKind.UNAUTHORIZED, refused)
+        if method.name in self._token_methods:
+            refreshed = self.oauth.method_refresh(self._issuers[method.name], incoming)
+            if refreshed is not None:
+                return refreshed
         checked = self.validator.check(method, match.path_values, incoming)
         if isinstance(checked, Problem):
             return self.answers.error(checked.kind, checked.message, checked.field)
@@ -225,8 +229,9 @@ class ContractApp:
         refused = self.auth.token_request(method, checked.values)
         if refused is not None:
             return self.answers.error(ErrorKind.UNAUTHORIZED, refused)
-        return self.answers.token(method, self._issuers[method.name], self.state.issue_token(),
-                                  self.state.token_ttl)
+        scheme = self._issuers[method.name]
+        answer = self.answers.token(method, scheme, self.state.issue_token(), self.state.token_ttl)
+        return self.oauth.with_refresh(scheme, answer)
 
     def _respond(self, method: Method, match: Matched, checked: Checked, here: str = "") -> Answer:
         if method.safety.kind is Idempotency.UNIQUE_FIELD and method.safety.field:

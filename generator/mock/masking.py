@@ -19,7 +19,7 @@ class Masker:
         self.alias = provider.alias
         params = [p for m in provider.methods for p in m.parameters if p.secret]
         self._fields = frozenset(p.wire for p in params if p.location in (Location.BODY, Location.QUERY))
-        if any(s.flow is not None for s in provider.schemes):  # what the user flows' endpoints receive
+        if any(s.flow is not None or s.refresh_field for s in provider.schemes):  # OAuth requests
             self._fields |= OAUTH_FIELDS
         self._headers = credential_headers | {p.wire.lower() for p in params if p.location is Location.HEADER}
         self._path_params = {

@@ -101,6 +101,25 @@ class OAuthServer:
         with self._lock:
             self._refresh[token] = _Grant(scheme, client_id)
 
+    def method_refresh(self, scheme: AuthScheme, incoming: Incoming) -> Answer | None:
+        """A token method's refresh grant (an `oauth2` scheme with `refresh_field`), or None for its own
+        grant: the refresh token is rotated like a user flow's."""
+        form = parse_form(incoming) or {}
+        if not scheme.refresh_field or form.get("grant_type") != "refresh_token":
+            return None
+        return self._refreshing(form)
+
+    def with_refresh(self, scheme: AuthScheme, answer: Answer) -> Answer:
+        """A token method's answer with a new refresh token at the scheme's `refresh_field`."""
+        if not scheme.refresh_field or answer.status >= 300:
+            return answer
+        body = json.loads(answer.body)
+        token = secrets.token_urlsafe(32)
+        with self._lock:
+            self._refresh[token] = _Grant(scheme, "")
+        body[scheme.refresh_field] = token
+        return Answer(answer.status, json.dumps(body).encode("utf-8"), answer.headers)
+
     def handle(self, incoming: Incoming) -> Answer | None:
         """The answer of a user-flow endpoint, or None when the request is for another path."""
         route = self._routes.get((incoming.verb, incoming.path))
@@ -117,7 +136,8 @@ class OAuthServer:
     # --- the endpoints ---------------------------------------------------------------------------------
     def _client_refused(self, scheme: AuthScheme, form: Mapping[str, str]) -> Answer | None:
         flow = scheme.flow
-        assert flow is not None
+        if flow is None:  # a token method's refresh: its own auth was checked as for any call
+            return None
         wanted = self.credentials.get(flow.client_id)
         if not form.get("client_id") or (wanted is not None and form["client_id"] != wanted):
             return _refuse("invalid_client", "unknown client_id", 401)
