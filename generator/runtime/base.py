@@ -282,7 +282,9 @@ class BaseClient:
         token, lifetime, rotated = oauth_refresh.answer(scheme, what, raw)
         return self._keep(scheme, token, lifetime, rotated)
 
-    def _keep(self, scheme: Scheme, token: str, lifetime: float | None, refresh: str | None) -> tuple[str, str]:
+    def _keep(
+        self, scheme: Scheme, token: str, lifetime: float | None, refresh: str | None
+    ) -> tuple[str, str]:
         """Store a new token (masked from now on) and tell the application."""
         self._masker.add(token)
         if refresh:

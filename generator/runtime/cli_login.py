@@ -103,8 +103,12 @@ def run_login(table: ProviderTable, action: str, args: list[str]) -> int:
 
 
 def _login(
-    table: ProviderTable, spec: ProviderSpec, scheme: Scheme, given: dict[str, str],
-    store: token_store.FileStore | token_store.KeyringStore, key: str,
+    table: ProviderTable,
+    spec: ProviderSpec,
+    scheme: Scheme,
+    given: dict[str, str],
+    store: token_store.FileStore | token_store.KeyringStore,
+    key: str,
 ) -> int:
     from . import oauth_login  # here: it imports httpx (and authlib when the flow runs)
 
@@ -116,11 +120,15 @@ def _login(
     secret = _value(given, by_kwarg.get(flow.client_secret or ""))
     option = by_kwarg.get(flow.client_id)
     if not client_id:
-        say(f"{name}: the OAuth client id is missing: --{option.name if option else 'client-id'}"
-            + (f" or {option.env}" if option and option.env else ""))
+        say(
+            f"{name}: the OAuth client id is missing: --{option.name if option else 'client-id'}"
+            + (f" or {option.env}" if option and option.env else "")
+        )
         return BAD_ARGUMENTS
     environment = given.pop("environment", spec.default_environment)
-    base = given.pop("base-url", None) or os.environ.get(spec.base_url_env) or spec.environments.get(environment)
+    base = (
+        given.pop("base-url", None) or os.environ.get(spec.base_url_env) or spec.environments.get(environment)
+    )
     scope = given.pop("scope", " ".join(flow.scopes))
     try:
         wait = float(given.pop("timeout", "300"))
@@ -152,13 +160,24 @@ def _login(
         with httpx.Client(timeout=30.0) as http:
             if flow.grant == "device_code":
                 answer = oauth_login.device_code(
-                    http, (url(flow.device_url), url(flow.token_url)), (client_id, secret), scope,
-                    show=show_code, wait=wait, token_field=scheme.token_field,
+                    http,
+                    (url(flow.device_url), url(flow.token_url)),
+                    (client_id, secret),
+                    scope,
+                    show=show_code,
+                    wait=wait,
+                    token_field=scheme.token_field,
                 )
             else:
                 answer = oauth_login.authorization_code(
-                    http, flow, (url(flow.authorization_url), url(flow.token_url)), (client_id, secret), scope,
-                    show=show_url, wait=wait, token_field=scheme.token_field,
+                    http,
+                    flow,
+                    (url(flow.authorization_url), url(flow.token_url)),
+                    (client_id, secret),
+                    scope,
+                    show=show_url,
+                    wait=wait,
+                    token_field=scheme.token_field,
                 )
     except oauth_login.LoginFailed as exc:
         say(f"{name}: {exc}")
@@ -203,7 +222,9 @@ def stored(table: ProviderTable, credentials: dict[str, str]) -> tuple[dict[str,
             continue
         kept[scheme.name] = (key, found)
         expires = found.get("expires_at")
-        if found.get("access_token") and not (isinstance(expires, int | float) and expires < time.time() + EARLY):
+        if found.get("access_token") and not (
+            isinstance(expires, int | float) and expires < time.time() + EARLY
+        ):
             keywords[scheme.inputs[0]] = found["access_token"]
         if found.get("refresh_token"):
             keywords[scheme.inputs[1]] = found["refresh_token"]
@@ -218,13 +239,26 @@ def stored(table: ProviderTable, credentials: dict[str, str]) -> tuple[dict[str,
         if where is None:
             return
         key, old = where
-        chosen.save(key, {**old, "access_token": tokens.access_token, "refresh_token": tokens.refresh_token,
-                          "expires_at": tokens.expires_at})
+        chosen.save(
+            key,
+            {
+                **old,
+                "access_token": tokens.access_token,
+                "refresh_token": tokens.refresh_token,
+                "expires_at": tokens.expires_at,
+            },
+        )
 
     return keywords, save
+
+
+def stand_ins(table: ProviderTable, credentials: dict[str, str], token: str) -> dict[str, str]:
+    """A stand-in access token for each user-flow scheme the command line gave none (a dry run)."""
+    return {
+        s.inputs[0]: token for s in flows(_spec(table)) if not any(credentials.get(i) for i in s.inputs[:2])
+    }
 
 
 def is_login(table: ProviderTable, word: str) -> bool:
     """`login`/`logout` is this module's unless the spec has a method of that name."""
     return word in ("login", "logout") and word not in {c.name.lower() for c in table.commands}
-

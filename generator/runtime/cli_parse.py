@@ -148,9 +148,14 @@ def parse(table: ProviderTable, command: Command, argv: list[str]) -> Invocation
             raise UsageError(str(exc)) from None
     if missing:
         raise UsageError("missing required option" + ("s " if len(missing) > 1 else " ") + ", ".join(missing))
-    if command.credentials and not any(
-        all(_given_credential(table, name, credentials) for name in names) for names in command.credentials
-    ) and not _logged_in(table):
+    if (
+        command.credentials
+        and not any(
+            all(_given_credential(table, name, credentials) for name in names)
+            for names in command.credentials
+        )
+        and not _logged_in(table)
+    ):
         raise UsageError(
             credential_rule(command)
             + " Pass them as options or environment variables:\n"

@@ -242,9 +242,14 @@ def _client(inv: Invocation, transport: httpx.BaseTransport | None, redact: _Red
     module = importlib.import_module(inv.table.client_module)
     kwargs: dict[str, Any] = dict(inv.credentials)
     if "on_tokens" in module.Client.__init__.__kwdefaults__:  # a provider with refresh tokens
-        from .cli_login import stored
+        from .cli_login import stand_ins, stored
 
-        found, on_tokens = stored(inv.table, inv.credentials)
+        # A dry run neither refreshes nor reads the stored tokens: a stand-in token shows the request.
+        found, on_tokens = (
+            (stand_ins(inv.table, inv.credentials, DRY_RUN_TOKEN), None)
+            if inv.test
+            else stored(inv.table, inv.credentials)
+        )
         secret = {o.kwarg for o in inv.table.credentials if o.secret}
         for name, value in found.items():
             if name in secret:

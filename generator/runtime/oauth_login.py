@@ -78,8 +78,15 @@ class _Catcher(http.server.BaseHTTPRequestHandler):
 
 
 def authorization_code(
-    web: httpx.Client, flow: UserFlow, urls: tuple[str, str], client: tuple[str, str | None], scope: str,
-    *, show: Callable[[str], None], wait: float, token_field: str,
+    web: httpx.Client,
+    flow: UserFlow,
+    urls: tuple[str, str],
+    client: tuple[str, str | None],
+    scope: str,
+    *,
+    show: Callable[[str], None],
+    wait: float,
+    token_field: str,
 ) -> dict[str, Any]:
     """Tokens from the authorization-code flow; `urls` is (authorization URL, token URL), `client` the
     client id and secret; `show` is told the URL to open."""
@@ -89,7 +96,9 @@ def authorization_code(
     server = http.server.HTTPServer(("127.0.0.1", 0), handler)
     try:
         redirect = f"http://127.0.0.1:{server.server_address[1]}/callback"
-        extra = {"code_challenge": challenge_of(verifier), "code_challenge_method": "S256"} if flow.pkce else {}
+        extra = (
+            {"code_challenge": challenge_of(verifier), "code_challenge_method": "S256"} if flow.pkce else {}
+        )
         url = parameters.prepare_grant_uri(
             urls[0], client[0], "code", redirect_uri=redirect, scope=scope or None, state=state, **extra
         )
@@ -106,9 +115,13 @@ def authorization_code(
     if "error" in caught:
         raise LoginFailed(f"the provider refused the login ({caught['error']})")
     try:
-        code = parameters.parse_authorization_code_response(redirect + "?" + _query(caught), state=state)["code"]
+        code = parameters.parse_authorization_code_response(redirect + "?" + _query(caught), state=state)[
+            "code"
+        ]
     except Exception as exc:  # authlib's MismatchingStateException, MissingCodeException
-        raise LoginFailed("the redirect's state or code is wrong: not the login this command started") from exc
+        raise LoginFailed(
+            "the redirect's state or code is wrong: not the login this command started"
+        ) from exc
     fields = {"code": code, "redirect_uri": redirect, "client_id": client[0]}
     if flow.pkce:
         fields["code_verifier"] = verifier
@@ -125,8 +138,14 @@ def _query(values: dict[str, str]) -> str:
 
 
 def device_code(
-    web: httpx.Client, urls: tuple[str, str], client: tuple[str, str | None], scope: str,
-    *, show: Callable[[str, str, str | None], None], wait: float, token_field: str,
+    web: httpx.Client,
+    urls: tuple[str, str],
+    client: tuple[str, str | None],
+    scope: str,
+    *,
+    show: Callable[[str, str, str | None], None],
+    wait: float,
+    token_field: str,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, Any]:
     """Tokens from the device flow; `urls` is (device authorization URL, token URL); `show` is told the
@@ -137,9 +156,14 @@ def device_code(
     response = web.post(urls[0], data=asked, headers={"Accept": "application/json"})
     started = _answer(response)
     if response.status_code >= 300 or not isinstance(started.get("device_code"), str):
-        raise LoginFailed(f"the device authorization URL refused ({started.get('error') or response.status_code})")
-    show(str(started.get("verification_uri", "")), str(started.get("user_code", "")),
-         started.get("verification_uri_complete"))
+        raise LoginFailed(
+            f"the device authorization URL refused ({started.get('error') or response.status_code})"
+        )
+    show(
+        str(started.get("verification_uri", "")),
+        str(started.get("user_code", "")),
+        started.get("verification_uri_complete"),
+    )
     interval = float(started.get("interval") or 5)
     lifetime = started.get("expires_in")
     ends = time.monotonic() + min(wait, float(lifetime) if isinstance(lifetime, int | float) else wait)

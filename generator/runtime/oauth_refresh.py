@@ -79,7 +79,11 @@ def answer(scheme: Scheme, operation: str, raw: RawResponse) -> tuple[str, float
             f"{operation}: the token answer has no {scheme.token_field!r}", operation=operation, raw=raw
         )
     refresh = dig(data, scheme.refresh_field) if scheme.refresh_field else None
-    return token, token_lifetime(dig(data, scheme.expires_field)), refresh if isinstance(refresh, str) else None
+    return (
+        token,
+        token_lifetime(dig(data, scheme.expires_field)),
+        refresh if isinstance(refresh, str) else None,
+    )
 
 
 def tokens(scheme: Scheme, token: str, lifetime: float | None, refresh: str | None) -> Tokens:

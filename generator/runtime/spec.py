@@ -19,7 +19,15 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Lookup", "Operation", "Param", "ProviderSpec", "Safety", "Scheme", "UserFlow"]  # the generated code's imports
+__all__ = [
+    "Lookup",
+    "Operation",
+    "Param",
+    "ProviderSpec",
+    "Safety",
+    "Scheme",
+    "UserFlow",
+]  # the generated code's imports
 
 T = TypeVar("T")  # the typed answer; the generated code declares it, e.g. Operation[RefundList]
 
@@ -170,7 +178,14 @@ class UserFlow(_Record):
     keywords of its client id and secret. A URL that is a path is relative to the client's base URL."""
 
     __slots__ = (
-        "authorization_url", "client_id", "client_secret", "device_url", "grant", "pkce", "scopes", "token_url"
+        "authorization_url",
+        "client_id",
+        "client_secret",
+        "device_url",
+        "grant",
+        "pkce",
+        "scopes",
+        "token_url",
     )
 
     def __init__(
@@ -199,7 +214,15 @@ class Scheme(_Record):
     """An auth scheme; `inputs` are the client keywords it reads, in the spec's role order."""
 
     __slots__ = (
-        "expires_field", "flow", "header", "inputs", "kind", "name", "prefix", "refresh_field", "token_field",
+        "expires_field",
+        "flow",
+        "header",
+        "inputs",
+        "kind",
+        "name",
+        "prefix",
+        "refresh_field",
+        "token_field",
         "token_method",
     )
 
