@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -167,3 +168,26 @@ def test_login_problems_are_plain_messages(env: dict[str, str], server: MockServ
     nothing = opi(env, "logout")
     assert nothing.returncode == 0 and "no tokens were kept" in nothing.stderr
     assert not token_file(env).exists()
+
+
+def test_login_opens_the_browser_only_when_allowed(env: dict[str, str], server: MockServer, tmp_path: Path) -> None:
+    """With a browser ($BROWSER, here a program that follows the URL like a user who approves) `opi login`
+    opens the URL itself; `--no-browser` only prints it (and nobody follows it here: the login times out)."""
+    browser = tmp_path / "browser.py"
+    browser.write_text(
+        "import subprocess, sys\n"
+        "follow = 'import sys, httpx; httpx.get(sys.argv[1], follow_redirects=True, timeout=30)'\n"
+        "subprocess.Popen([sys.executable, '-c', follow, sys.argv[1]])\n", encoding="utf-8")
+    env = {k: v for k, v in env.items() if k != "OPI_NO_BROWSER"} | {"BROWSER": f"{sys.executable} {browser} %s"}
+    quiet = opi(env, "login", "--client-id", CLIENT_ID, "--timeout", "2", "--no-browser")
+    assert quiet.returncode != 0 and "no answer from the browser within 2 s" in quiet.stderr
+    assert not [r for r in server.requests if r.path == "/oauth/authorize"]
+    opened = opi(env, "login", "--client-id", CLIENT_ID, "--timeout", "60")
+    assert opened.returncode == 0, opened.stderr
+    assert [r.path for r in server.requests if r.path.startswith("/oauth/")] == ["/oauth/authorize", "/oauth/token"]
+    assert stored(token_file(env))["xlogin/browser"]["access_token"] in server.tokens
+
+
+def test_provider_help_names_login(env: dict[str, str]) -> None:
+    shown = opi(env, "--help")
+    assert shown.returncode == 0 and "opi xlogin login [--scheme browser|device]" in shown.stdout

@@ -76,7 +76,10 @@ def _browser(url: str, given: dict[str, str]) -> None:
         webbrowser.get()
     except webbrowser.Error:
         return
-    webbrowser.open(url)
+    import threading
+
+    # In a thread: a console browser may run until it quits, while the redirect must be caught here.
+    threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
 
 def run_login(table: ProviderTable, action: str, args: list[str]) -> int:
