@@ -92,7 +92,10 @@ def test_every_method_on_refreshed_tokens(generated: Generated, server: MockServ
     assert answer.status_code == 400 and answer.json()["error"] == "invalid_grant"
 
 
-def test_refreshed_once_on_401_and_rotation_kept(generated: Generated, server: MockServer) -> None:
+def test_refreshed_once_on_401_and_rotation_kept(
+    generated: Generated, server: MockServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # every logger: the client's, httpx's and the contract server's
     told: list[Any] = []
     with generated.pkg.Client(base_url=server.url, on_tokens=told.append,
                               **keywords("browser", seeded(server, "browser"))) as client:
@@ -104,6 +107,8 @@ def test_refreshed_once_on_401_and_rotation_kept(generated: Generated, server: M
     assert refresh_requests(server) == 3
     assert [r.status for r in server.requests if r.path == "/notes/7"] == [200, 401, 200]
     assert len({t.refresh_token for t in told}) == 3  # each refresh used the one before it (rotation)
+    handed_out = set(server.tokens) | set(server.app.oauth.refresh_tokens())
+    assert len(handed_out) >= 7 and not [t for t in handed_out if t in caplog.text or t in repr(told)]
 
 
 def test_refreshed_before_expiry_without_a_401(generated: Generated) -> None:
