@@ -152,7 +152,7 @@ def test_revoked_refresh_token_asks_to_log_in_again(env: dict[str, str], server:
     assert used.status_code == 200
     server.expire_tokens()
     failed = opi(env, "GetNote", "--note-id", "7", "--debug")
-    assert failed.returncode != 0
+    assert failed.returncode == 3  # unusable credentials, the method not sent
     assert "log in again (opi xlogin login)" in failed.stderr and "LoginRequired" in failed.stderr
     tokens = every_token(server, token_file(env)) | {entry["refresh_token"], used.json()["refresh_token"]}
     assert not [t for t in tokens if t in outputs(login, failed)]

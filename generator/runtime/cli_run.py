@@ -364,6 +364,9 @@ def _failure(inv: Invocation, redact: _Redactor, exc: errors.OpiError) -> int:
         problems = "; ".join(f"{_option_of(inv, field)}: {rule}" for field, rule in exc.errors)
         say(f"{name}: invalid arguments, nothing was sent: {redact.text(problems)}")
         return BAD_ARGUMENTS
+    if isinstance(exc, errors.LoginRequired):  # the refresh token was refused: nothing was sent
+        say(f"{name}: {redact.text(str(exc))}")
+        return BAD_ARGUMENTS
     if isinstance(exc, errors.CredentialsError):
         say(f"{name}: missing credentials: {redact.text(str(exc))}")
         return BAD_ARGUMENTS
