@@ -176,7 +176,11 @@ def test_refused_refresh_token_raises_login_required(
     with pytest.raises(generated.pkg.LoginRequired) as caught:
         if mode == "sync":
             with generated.pkg.Client(**kwargs) as client:
-                client.get_note(note_id=7)
+                try:
+                    client.get_note(note_id=7)
+                finally:  # and again: the refused refresh token is not tried twice
+                    with pytest.raises(generated.pkg.LoginRequired, match="no usable refresh token"):
+                        client.add_note(text="x")
         else:
             asyncio.run(run_async())
     assert "log in again (opi xlogin login)" in str(caught.value)

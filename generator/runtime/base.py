@@ -26,7 +26,7 @@ import httpx
 from . import auth, failures, lookups, oauth_refresh, retry
 from .decoders import REGISTRY as DECODERS
 from .download import DownloadTarget, Sink, misfiled
-from .errors import CredentialsError, NetworkError, OpiError, ResponseValidationError
+from .errors import CredentialsError, LoginRequired, NetworkError, OpiError, ResponseValidationError
 from .exchange import Body, TimeoutTypes
 from .masking import Masker
 from .request import Prepared, prepare, shape
@@ -203,6 +203,8 @@ class BaseClient:
             header = state.current()
             if header is None and state.refresh is not None and (scheme.flow or scheme.refresh_field):
                 header = yield from self._refreshing(scheme, state)
+            if header is None and scheme.flow is not None:  # a user flow without a usable refresh token
+                raise LoginRequired(scheme.name, self._spec.alias, "no usable refresh token is left")
             if header is None:
                 token_op = self._spec.operations[scheme.token_method or ""]
                 args = auth.token_arguments(token_op, self._credentials)

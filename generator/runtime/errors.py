@@ -4,6 +4,7 @@
 OpiError                          any error raised by an opi client
 ├── ValidationError               the call breaks the spec (type, required, enum, length, range); nothing sent
 ├── CredentialsError              a credential the method needs was not given; nothing sent
+├── LoginRequired                 the refresh token was refused (or none is left): log in again; nothing sent
 ├── TransportError                no usable answer came back
 │   ├── ConnectError              could not connect; the request was not sent
 │   ├── TimeoutError              no answer in time
