@@ -74,6 +74,21 @@ class Input:
 
 
 @dataclass(frozen=True)
+class UserFlow:
+    """An OAuth 2.0 user flow (`oauth2_code`, `oauth2_device`): its endpoints (a path is relative to the
+    environment's URL) and the Python names of its client id and secret inputs."""
+
+    grant: str  # "authorization_code" | "device_code"
+    token_url: str
+    client_id: str
+    authorization_url: str | None = None
+    device_url: str | None = None
+    client_secret: str | None = None
+    scopes: tuple[tuple[str, str], ...] = ()  # (scope, what it allows)
+    pkce: bool = True
+
+
+@dataclass(frozen=True)
 class AuthScheme:
     name: str
     kind: str  # a key of `kinds.AUTH`
@@ -85,6 +100,8 @@ class AuthScheme:
     token_field: str = "access_token"
     expires_field: str = "expires_in"
     options: dict[str, Any] = field(default_factory=dict)  # the kind's own settings (kinds.AuthKind.options)
+    refresh_field: str | None = None  # where the token answer carries a refresh token
+    flow: UserFlow | None = None  # a user flow's endpoints (oauth2_code, oauth2_device)
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,7 @@ class _Builder:
                 prefix=spec.get("prefix", ""), token_method=spec.get("token_method"),
                 token_field=spec.get("token_field", "access_token"),
                 expires_field=spec.get("expires_field", "expires_in"), options=kind.options(spec),
+                refresh_field=spec.get("refresh_field", kind.refresh_field), flow=kind.flow(spec, tuple(inputs)),
             ))
         return tuple(out)
 

@@ -15,7 +15,7 @@ from .runtime import spec
 CLIENT_IMPORTS: tuple[tuple[str, ...], ...] = (
     (
         "import datetime as dt",
-        "from collections.abc import AsyncIterator, Iterator, Mapping",
+        "from collections.abc import AsyncIterator, Callable, Iterator, Mapping",
         "from typing import TYPE_CHECKING, Any, Literal, overload",
     ),
     ("import httpx",),
@@ -26,6 +26,7 @@ CLIENT_IMPORTS: tuple[tuple[str, ...], ...] = (
         "from opi._runtime.download import Download, DownloadTarget",
         "from opi._runtime.uploads import FileInput",
         "from opi._runtime.response import RawResponse",
+        "from opi._runtime.oauth_refresh import Tokens",
         f"from opi._runtime.spec import {', '.join(sorted(spec.__all__))}",  # every record class
         "from opi._runtime.pages import Paging, aiter_items, aiter_pages, iter_items, iter_pages",
     ),

@@ -57,7 +57,7 @@ FORMAT_CASES: list[tuple[str, Callable[[Data], object], list[tuple[str, str]]]] 
     ("scheme-without-type", lambda d: d["auth"]["schemes"]["oauth"].pop("type"),
      [("missing required key 'type'", "$.auth.schemes.oauth")]),
     ("scheme-extra", lambda d: d["auth"]["schemes"]["oauth"].update(header="X-Key"),
-     [("unknown key 'header' (allowed: expires_field, token, token_field, token_method, type)",
+     [("unknown key 'header' (allowed: expires_field, refresh_field, token, token_field, token_method, type)",
        "$.auth.schemes.oauth.header")]),
     ("enum", lambda d: method(d, "GetRefund")["parameters"][0].update({"in": "cookie"}),
      [('"cookie" is not one of: "path", "query", "header", "body"', "$.methods[1].parameters[0].in")]),

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from .answer import binary, empty, text
 from .answer import json as json_answer
-from .auth import api_key, basic, bearer, hmac_body, jwt_bearer, oauth1, oauth2, sigv4
+from .auth import (
+    api_key,
+    basic,
+    bearer,
+    hmac_body,
+    jwt_bearer,
+    oauth1,
+    oauth2,
+    oauth2_code,
+    oauth2_device,
+    sigv4,
+)
 from .base import AnswerKind, AuthKind, BodyKind
 from .body import binary as binary_body
 from .body import form, multipart
@@ -24,7 +35,7 @@ BODIES: dict[str, BodyKind] = {
 }
 ANSWERS: dict[str, AnswerKind] = {k.name: k for k in (json_answer.KIND, empty.KIND, text.KIND, binary.KIND)}
 AUTH: dict[str, AuthKind] = {
-    k.name: k for k in (bearer.KIND, basic.KIND, api_key.KIND, oauth2.KIND)
+    k.name: k for k in (bearer.KIND, basic.KIND, api_key.KIND, oauth2.KIND, oauth2_code.KIND, oauth2_device.KIND)
 } | {k.name: k for k in (oauth1.KIND, sigv4.KIND, hmac_body.KIND, jwt_bearer.KIND)}  # the signing kinds
 
 WEBHOOKS: dict[str, WebhookKind] = {

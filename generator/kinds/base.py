@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..problems import JsonPath, Reporter
 
 if TYPE_CHECKING:
-    from ..ir import AuthScheme, Provider
+    from ..ir import AuthScheme, Input, Provider, UserFlow
 
 
 class BodyKind:
@@ -133,9 +133,14 @@ class AuthKind:
     roles: tuple[str, ...]  # the spec keys that declare the scheme's inputs, in order
     secret_roles: frozenset[str] = frozenset()  # roles that are secret unless the spec says otherwise
     issues_tokens: bool = False  # a token method issues the credential (the client fetches and refreshes)
+    refresh_field: str | None = None  # where a token answer carries a refresh token unless the spec says
 
     def check(self, report: Reporter, name: str, scheme: Mapping[str, Any], data: Mapping[str, Any]) -> None:
         """Spec rules that hold for this kind only; `data` is the whole spec document."""
+
+    def flow(self, scheme: Mapping[str, Any], inputs: tuple[Input, ...]) -> UserFlow | None:
+        """The user flow the scheme declares (its endpoints), for kinds whose tokens a user login gets."""
+        return None
 
     def header(self, scheme: AuthScheme) -> str:
         """The header that carries the credential."""

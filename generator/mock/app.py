@@ -18,6 +18,7 @@ from .auth import AuthChecker, token_answer
 from .examples import Chooser, UnknownExample
 from .faults import Fault, FaultBook
 from .masking import Masker
+from .oauth import OAuthServer
 from .paging import Pager
 from .routing import Matched, NoRoute, NotAllowed, Router
 from .state import Answer, RecordedRequest, ServerState
@@ -59,6 +60,7 @@ class ContractApp:
         self.router = Router(provider, self.validator.defs)
         self.answers = Answers(provider, self.validator.defs)
         self.auth = AuthChecker(provider, state, credentials)
+        self.oauth = OAuthServer(provider, state, credentials)  # the user flows' endpoints, if any
         self.masker = Masker(provider, self.auth.header_names())
         self.pager = Pager()  # the records each paginated method serves
         self.chooser = Chooser()  # which named example a method answers with
@@ -205,6 +207,9 @@ class ContractApp:
 
     # --- the contract ----------------------------------------------------------------------------------
     def handle(self, incoming: Incoming, match: Matched | NotAllowed | NoRoute) -> Answer:
+        flow_answer = self.oauth.handle(incoming)
+        if flow_answer is not None:
+            return flow_answer
         received = Received(incoming.verb, f"http://{incoming.headers.get('host', '')}{incoming.target}",
                             incoming.headers, incoming.body)
         if isinstance(match, NoRoute | NotAllowed) and incoming.verb == "POST":
@@ -219,6 +224,10 @@ class ContractApp:
         refused = self.auth.check(method, received)
         if refused is not None:
             return self.answers.error(ErrorKind.UNAUTHORIZED, refused)
+        if method.name in self._token_methods:
+            refreshed = self.oauth.method_refresh(self._issuers[method.name], incoming)
+            if refreshed is not None:
+                return refreshed
         checked = self.validator.check(method, match.path_values, incoming)
         if isinstance(checked, Problem):
             return self.answers.error(checked.kind, checked.message, checked.field)
@@ -237,8 +246,9 @@ class ContractApp:
         refused = self.auth.token_request(method, checked.values)
         if refused is not None:
             return self.answers.error(ErrorKind.UNAUTHORIZED, refused)
-        return self.answers.token(method, self._issuers[method.name], self.state.issue_token(),
-                                  self.state.token_ttl)
+        scheme = self._issuers[method.name]
+        answer = self.answers.token(method, scheme, self.state.issue_token(), self.state.token_ttl)
+        return self.oauth.with_refresh(scheme, answer)
 
     def _respond(self, method: Method, match: Matched, checked: Checked, here: str = "") -> Answer:
         if method.safety.kind is Idempotency.UNIQUE_FIELD and method.safety.field:

@@ -9,6 +9,8 @@ from ..ir import Location, Provider
 from .state import RecordedRequest
 
 MASK = "***"
+# The secret fields of OAuth 2.0 token and authorization requests (RFC 6749, 7636, 8628).
+OAUTH_FIELDS = frozenset({"refresh_token", "code", "code_verifier", "device_code", "client_secret", "state"})
 _MAX_BODY = 300
 
 
@@ -17,6 +19,8 @@ class Masker:
         self.alias = provider.alias
         params = [p for m in provider.methods for p in m.parameters if p.secret]
         self._fields = frozenset(p.wire for p in params if p.location in (Location.BODY, Location.QUERY))
+        if any(s.flow is not None or s.refresh_field for s in provider.schemes):  # OAuth requests
+            self._fields |= OAUTH_FIELDS
         self._headers = credential_headers | {p.wire.lower() for p in params if p.location is Location.HEADER}
         self._path_params = {
             m.name: [p.wire for p in m.parameters if p.secret and p.location is Location.PATH]

@@ -81,7 +81,7 @@ class MockServer:
         credentials = dict(credentials or {})
         seeded = tuple(
             credentials[s.inputs[0].name] for s in provider.schemes
-            if s.issues_tokens and s.inputs and s.inputs[0].name in credentials
+            if (s.issues_tokens or s.flow is not None) and s.inputs and s.inputs[0].name in credentials
         )
         ttl = token_ttl if token_ttl is not None else default_token_ttl(provider)
         self._state = ServerState(seeded, ttl)

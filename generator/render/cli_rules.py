@@ -31,6 +31,9 @@ def credential_ways(
         for name in alternative:
             scheme = schemes[name]
             options = [tuple(i.option for i in scheme.inputs)]
+            if scheme.flow is not None:  # a user flow: its access token, or its refresh token and client id
+                by_name = {i.name: i.option for i in scheme.inputs}
+                options = [(scheme.inputs[0].option,), (scheme.inputs[1].option, by_name[scheme.flow.client_id])]
             if scheme.issues_tokens and scheme.token_method and scheme.token_method not in seen:
                 token = provider.method(scheme.token_method)
                 own = tuple(

@@ -95,4 +95,6 @@ def render_client(provider: Provider, header: str) -> str:
         methods=[_method(provider, m) for m in provider.methods],
         models=_imported_models(provider),
         provider=provider_spec(provider, OPERATIONS),
+        # A scheme with refresh tokens: the constructor takes `on_tokens=` to persist new tokens.
+        on_tokens=any(s.flow is not None or s.refresh_field for s in provider.schemes),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..ir import JsonSchema, Method, Provider
 from .docs_examples import environment_choice
 from .docs_layout import INDEX, Layout, category, front_matter, layout, provider_folder, relative
+from .docs_login import login_section
 from .docs_method import method_page
 from .docs_pages import Entry, IndexPage, ModelPage, ProviderEntry, ProviderPage, Section, Table
 from .docs_signing import landing_section as signing_section
@@ -185,6 +186,7 @@ def provider_page(provider: Provider, where: Layout) -> ProviderPage:
         errata=tuple(md(e) for e in (*provider.errata, *provider.errors.errata)),
         webhooks=landing_section(provider, where),
         signing=signing_section(provider),
+        login=login_section(provider),
     )
 
 

@@ -101,6 +101,7 @@ class ProviderPage:
     errata: tuple[str, ...]
     webhooks: str = ""  # the Webhooks section (Markdown), when the spec declares webhooks
     signing: str = ""  # the Request signing section (Markdown), when a scheme signs requests
+    login: str = ""  # the Logging in section (Markdown), when the spec declares OAuth user flows
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,16 @@ def scheme(provider: Provider, s: AuthScheme) -> Record:
             "token_field": s.token_field,
             "expires_field": s.expires_field,
         }
+    if s.flow is not None:
+        f = s.flow
+        flow = record(
+            spec.UserFlow, f.grant, f.token_url, f.client_id, authorization_url=f.authorization_url,
+            device_url=f.device_url, client_secret=f.client_secret, scopes=tuple(k for k, _ in f.scopes),
+            pkce=f.pkce, rows=True,
+        )
+        token = {"token_field": s.token_field, "expires_field": s.expires_field, "flow": flow}
+    if s.refresh_field:
+        token["refresh_field"] = s.refresh_field
     fields = {} if token else {"token_field": s.token_field, "expires_field": s.expires_field}  # if not default
     return record(
         spec.Scheme,
@@ -268,6 +278,7 @@ def provider_table(provider: Provider) -> Record:
         )
         + signing_flows(provider),
         commands=tuple(command(provider, m) for m in provider.methods),
+        logins=tuple(s.name for s in provider.schemes if s.flow is not None),
         keep=("token_flows",),  # written even when empty, as every table lists its token flows
         rows=True,
     )

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from typing import Any, TypeVar
 
 import httpx
 
-from . import auth, failures, lookups, retry, signing
+from . import auth, failures, lookups, oauth_refresh, retry, signing
 from .decoders import REGISTRY as DECODERS
 from .download import DownloadTarget, Sink, misfiled
-from .errors import CredentialsError, OpiError, ResponseValidationError
+from .errors import CredentialsError, LoginRequired, NetworkError, OpiError, ResponseValidationError
 from .exchange import Body, TimeoutTypes
 from .masking import Masker
 from .request import Prepared, prepare, shape
@@ -83,10 +83,15 @@ class BaseClient:
         replaced = {name.lower() for name in given}  # header names are case-insensitive
         self._headers = {k: v for k, v in spec.headers.items() if k.lower() not in replaced} | given
         self._tokens = {
-            s.name: auth.TokenState(s, self._credentials.get(s.inputs[0]))
+            s.name: auth.TokenState(
+                s, self._credentials.get(s.inputs[0]), self._credentials.get(auth.refresh_input(s) or "")
+            )
             for s in spec.schemes.values()
             if SCHEMES[s.kind].fetches_tokens
         }
+        # Told every new token (and rotated refresh token), to persist them; the generated clients of
+        # providers with refresh tokens take it as `on_tokens=`.
+        self._on_tokens: Callable[[oauth_refresh.Tokens], None] | None = None
         self._plans: dict[str, auth.AuthPlan] = {}
         # One signer per signing scheme whose credentials were given; its library is imported here.
         self._signers: dict[str, signing.Signer] = {}
@@ -175,7 +180,7 @@ class BaseClient:
             if status == self._spec.unauthorized_status and self._refreshable(plan) and not refreshed:
                 # A rejected token means the request was not processed: refresh once and send again.
                 refreshed = True
-                self._invalidate(plan)
+                self._invalidate(plan, headers)
                 continue
             api_error = failures.api_error(self._spec, self._masker, op, raw)
             action = retry.after_status(op, status, retries_left, api_error.retry_after, resent)
@@ -205,6 +210,10 @@ class BaseClient:
         lock = yield LOCK, state  # one fetch at a time per scheme
         try:
             header = state.current()
+            if header is None and state.refresh is not None and (scheme.flow or scheme.refresh_field):
+                header = yield from self._refreshing(scheme, state)
+            if header is None and scheme.flow is not None:  # a user flow without a usable refresh token
+                raise LoginRequired(scheme.name, self._spec.alias, "no usable refresh token is left")
             if header is None:
                 token_op = self._spec.operations[scheme.token_method or ""]
                 args = auth.token_arguments(token_op, self._credentials)
@@ -246,17 +255,61 @@ class BaseClient:
                 operation=scheme.token_method or scheme.name,
                 raw=raw,
             )
-        self._masker.add(token)
-        return self._tokens[scheme.name].store(token, auth.token_lifetime(dig(data, scheme.expires_field)))
+        refresh = dig(data, scheme.refresh_field) if scheme.refresh_field else None
+        lifetime = auth.token_lifetime(dig(data, scheme.expires_field))
+        return self._keep(scheme, token, lifetime, refresh if isinstance(refresh, str) else None)
 
     def _refreshable(self, plan: auth.AuthPlan) -> bool:
         return plan.refreshable or any(self._signers[s.name].refreshable for s in plan.signed)
 
-    def _invalidate(self, plan: auth.AuthPlan) -> None:
+    def _invalidate(self, plan: auth.AuthPlan, sent: Mapping[str, str]) -> None:
         for scheme in plan.token_schemes:
-            self._tokens[scheme.name].invalidate()
+            self._tokens[scheme.name].invalidate(sent.get(SCHEMES[scheme.kind].header_name(scheme)))
         for scheme in plan.signed:
             self._signers[scheme.name].invalidate()
+
+    def _refreshing(self, scheme: Scheme, state: auth.TokenState) -> Steps[tuple[str, str] | None]:
+        """A new access token from the refresh token (None: refused, and a token method can fetch anew)."""
+        flow = scheme.flow
+        if flow is not None:
+            url = oauth_refresh.absolute(self._base_url, flow.token_url)
+            client_id = self._credentials.get(flow.client_id)
+            secret = self._credentials.get(flow.client_secret or "")
+            extra: Mapping[str, str] = {}
+        else:  # a token method's refresh token: sent to the same method, with its own credentials
+            token_op = self._spec.operations[scheme.token_method or ""]
+            url, client_id, secret = self._base_url + token_op.path, None, None
+            extra = self._plan(token_op).headers
+        what = f"{scheme.name}: refresh"
+        prepared = oauth_refresh.request(scheme, state.refresh or "", client_id, secret, url)
+        try:
+            raw, _ = yield SEND, prepared, url, {**self._headers, **extra, **prepared.headers}, self._timeout
+        except httpx.TransportError as exc:
+            detail = self._masker.mask(str(exc) or type(exc).__name__)
+            raise NetworkError(f"{what}: no answer from the token URL: {detail}", operation=what) from exc
+        if raw.status_code >= 300:
+            refused = oauth_refresh.refused(self._spec.alias, what, raw)
+            if refused is None:
+                raise ResponseValidationError(f"{what}: HTTP {raw.status_code}", operation=what, raw=raw)
+            state.refresh = None
+            if flow is None:
+                return None
+            raise refused
+        token, lifetime, rotated = oauth_refresh.answer(scheme, what, raw)
+        return self._keep(scheme, token, lifetime, rotated)
+
+    def _keep(
+        self, scheme: Scheme, token: str, lifetime: float | None, refresh: str | None
+    ) -> tuple[str, str]:
+        """Store a new token (masked from now on) and tell the application."""
+        self._masker.add(token)
+        if refresh:
+            self._masker.add(refresh)
+        state = self._tokens[scheme.name]
+        header = state.store(token, lifetime, refresh)
+        if self._on_tokens is not None:
+            self._on_tokens(oauth_refresh.tokens(scheme, token, lifetime, state.refresh))
+        return header
 
     def _log_send(self, op: Operation[Any], prepared: Prepared, attempt: int) -> None:
         if logger.isEnabledFor(logging.DEBUG):

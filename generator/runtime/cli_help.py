@@ -65,6 +65,10 @@ def provider_help(table: ProviderTable) -> str:
         f"Usage: opi {table.alias} <Method> [--option value ...]",
         f"       opi {table.alias} <Method> --help",
     ]
+    if table.logins:  # OAuth user flows: the tokens come from a login
+        lines += [
+            f"       opi {table.alias} login [--scheme {'|'.join(table.logins)}]   (then logout to forget the tokens)"
+        ]
     for group in table.groups:
         lines += ["", f"{group}:"]
         lines += [f"  {c.name.ljust(width)} {c.description}" for c in table.commands if c.group == group]

@@ -240,9 +240,25 @@ def _option_of(inv: Invocation, field: str) -> str:
     return f"--{option.name}{field[len(head) :]}" if option else field
 
 
-def _client(inv: Invocation, transport: httpx.BaseTransport | None) -> Any:
+def _client(inv: Invocation, transport: httpx.BaseTransport | None, redact: _Redactor) -> Any:
     module = importlib.import_module(inv.table.client_module)
     kwargs: dict[str, Any] = dict(inv.credentials)
+    if "on_tokens" in module.Client.__init__.__kwdefaults__:  # a provider with refresh tokens
+        from .cli_login import stand_ins, stored
+
+        # A dry run neither refreshes nor reads the stored tokens: a stand-in token shows the request.
+        found, on_tokens = (
+            (stand_ins(inv.table, inv.credentials, DRY_RUN_TOKEN), None)
+            if inv.test
+            else stored(inv.table, inv.credentials)
+        )
+        secret = {o.kwarg for o in inv.table.credentials if o.secret}
+        for name, value in found.items():
+            if name in secret:
+                redact.masker.add(value)
+        kwargs |= found
+        if on_tokens is not None:
+            kwargs["on_tokens"] = on_tokens
     if inv.environment is not None:
         kwargs["environment"] = inv.environment
     flag = inv.table.environment_flag
@@ -302,7 +318,7 @@ def execute(inv: Invocation) -> int:
         logging.basicConfig(stream=sys.stderr, format="opi: %(message)s")
         logging.getLogger("opi").setLevel(logging.INFO)  # retries and lookups
     try:
-        client = _client(inv, transport)
+        client = _client(inv, transport, redact)
     except ValueError as exc:
         say(f"{name}: {redact.text(str(exc))}")
         return BAD_ARGUMENTS
@@ -349,6 +365,9 @@ def _failure(inv: Invocation, redact: _Redactor, exc: errors.OpiError) -> int:
     if isinstance(exc, errors.ValidationError):
         problems = "; ".join(f"{_option_of(inv, field)}: {rule}" for field, rule in exc.errors)
         say(f"{name}: invalid arguments, nothing was sent: {redact.text(problems)}")
+        return BAD_ARGUMENTS
+    if isinstance(exc, errors.LoginRequired):  # the refresh token was refused: nothing was sent
+        say(f"{name}: {redact.text(str(exc))}")
         return BAD_ARGUMENTS
     if isinstance(exc, errors.CredentialsError):
         say(f"{name}: missing credentials: {redact.text(str(exc))}")

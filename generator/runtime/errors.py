@@ -4,6 +4,7 @@
 OpiError                          any error raised by an opi client
 ├── ValidationError               the call breaks the spec (type, required, enum, length, range); nothing sent
 ├── CredentialsError              a credential the method needs was not given; nothing sent
+├── LoginRequired                 the refresh token was refused (or none is left): log in again; nothing sent
 ├── TransportError                no usable answer came back
 │   ├── ConnectError              could not connect; the request was not sent
 │   ├── TimeoutError              no answer in time
@@ -79,6 +80,17 @@ class CredentialsError(OpiError):
         self.alternatives = alternatives
         wanted = " or ".join(", ".join(f"{name}=" for name in names) for names in alternatives)
         super().__init__(f"{operation} needs credentials: pass {wanted} to the client")
+
+
+class LoginRequired(OpiError):
+    """The provider refused the refresh token (or there is none left): the user must log in again
+    (`opi <provider> login`, or the application's own login). Nothing of the call was sent."""
+
+    def __init__(self, operation: str, provider: str, reason: str) -> None:
+        self.operation = operation
+        self.provider = provider
+        self.reason = reason
+        super().__init__(f"{operation}: {reason}; log in again (opi {provider} login)")
 
 
 class TransportError(OpiError):
@@ -212,6 +224,7 @@ __all__ = [
     "ConflictError",
     "ConnectError",
     "CredentialsError",
+    "LoginRequired",
     "NetworkError",
     "NotFoundError",
     "OpiError",

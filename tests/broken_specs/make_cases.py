@@ -475,6 +475,16 @@ headers:
       issuer: {name: client_email, description: Service account e-mail}
       private_key: {name: private_key, description: Service account private key}
 """)),
+    # OAuth 2.0 user flows: a code flow without PKCE must have a client secret; flow URLs are URLs or paths.
+    case("oauth-code-without-pkce-or-secret",
+         sub("      type: oauth2\n      token_method: GetToken\n",
+             "      type: oauth2_code\n      authorization_url: /oauth/authorize\n      token_url: /oauth/token\n"
+             "      pkce: false\n      refresh_token: {description: Refresh token}\n"
+             "      client_id: {name: app_id, description: OAuth client id}\n")),
+    case("oauth-flow-url-not-a-path",
+         sub("      type: oauth2\n      token_method: GetToken\n",
+             "      type: oauth2_device\n      device_authorization_url: oauth/device\n      token_url: /oauth/token\n"
+             "      refresh_token: {description: Refresh token}\n      client_id: {name: app_id, description: OAuth client id}\n")),
 ]
 
 
