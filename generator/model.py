@@ -342,13 +342,15 @@ def _property(p: ir.Parameter) -> dict[str, Any]:
 
 
 def _signature(kind: ir.TypeRef, raw: dict[str, Any]) -> tuple[str, str | None]:
-    """A parameter's annotation and default in a generated method signature."""
+    """A parameter's annotation and default in a generated method signature. A date or date-time is also
+    taken as text, which is sent exactly as written once it is valid (`runtime/given.py`)."""
+    python = f"{kind.python} | str" if kind.python in ("dt.date", "dt.datetime") else kind.python
     if raw.get("required"):
-        return kind.python, None
+        return python, None
     default = raw.get("default")
     if "default" in raw and default is not None and not isinstance(default, dict | list):
-        return kind.python, repr(default)
-    return f"{kind.python} | None", "None"
+        return python, repr(default)
+    return f"{python} | None", "None"
 
 
 def build(doc: Document, source_file: str) -> ir.Provider:
