@@ -174,6 +174,9 @@ class Response:
     media_type: str | None = None  # the declared media type (binary, text answers)
     filename: str | None = None  # the file name the contract server gives a binary answer
     python: str | None = None  # the result's annotation when it is not `model` (a top-level array, a scalar)
+    # Other media types the same answer may come as, chosen by the caller's Accept (same status,
+    # description and headers; each with its own kind, schema and example).
+    alternatives: tuple[Response, ...] = ()
 
     @property
     def is_success(self) -> bool:

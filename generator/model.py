@@ -224,6 +224,11 @@ class _Builder:
             media_type=raw.get("media_type"), python=python,
             filename=raw.get("filename") or (PurePosixPath(raw["example_file"]).name if "example_file" in raw
                                              else None),
+            alternatives=tuple(  # the same answer in other media types: same description and headers
+                self.response(names, status, {"description": raw["description"], **alt,
+                                              "headers": raw.get("headers") or {}})
+                for alt in raw.get("alternatives") or ()
+            ),
         )
 
     def resolved(self, schema: dict[str, Any]) -> dict[str, Any]:

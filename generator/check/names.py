@@ -47,8 +47,11 @@ def model_names(ctx: Context, _: Node) -> None:
             body = f"the body of {name}"
             claim(names.body_model, body, ("methods", i, "body", "model"), body)
         for status, response in method["responses"].items():
-            if status.startswith("2") and "schema" in response and "$ref" not in response["schema"]:
-                at = ("methods", i, "responses", status, "schema")
+            answers = [((), response), *((("alternatives", j), alt)
+                                         for j, alt in enumerate(response.get("alternatives") or ()))]
+            inline = [where for where, a in answers if "schema" in a and "$ref" not in a["schema"]]
+            if status.startswith("2") and inline:  # its JSON answer (one per status, by the alternatives rule)
+                at = ("methods", i, "responses", status, *inline[0], "schema")
                 answer = f"the {status} answer of {name}"
                 claim(names.response_model, answer, at, f"the inline {status} answer of {name}", key=True)
         if any(p["in"] != "body" and "const" not in p for p in method.get("parameters") or []):

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, unquote
 
 from ..contract import ErrorKind, token_methods
 from ..ir import AuthScheme, Idempotency, Lookup, Method, Provider
+from . import accept
 from .answers import Answers
 from .auth import AuthChecker
 from .faults import Fault, FaultBook
@@ -213,6 +214,11 @@ class ContractApp:
             return self.answers.error(checked.kind, checked.message, checked.field)
         if method.name in self._token_methods:
             return self._issue(method, checked)
+        answer = accept.chosen(method, incoming.headers.get("accept"))
+        if answer is None:
+            return accept.not_acceptable(self.provider, method)
+        if answer is not method.success:  # another media type of the same answer: its example
+            return self.answers.success(method, response=answer)
         here = f"http://{incoming.headers.get('host', '')}{incoming.path}"  # a next-page URL's base
         return self._respond(method, match, checked, here)
 

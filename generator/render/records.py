@@ -14,7 +14,7 @@ from typing import Any
 from ..ir import AuthScheme, Input, Method, Parameter, Provider
 from ..ir import Safety as SafetyIR
 from ..kinds import ANSWERS
-from ..runtime import cli_pages, cli_table, pages, spec
+from ..runtime import accept, cli_pages, cli_table, pages, spec
 from .cli_rules import (
     check_names,
     credential_ways,
@@ -24,6 +24,7 @@ from .cli_rules import (
     terminal_text,
 )
 from .pycode import Code, Flat, Record, Rows, record
+from .records_accept import accept_feature, accept_options
 
 DEFAULT_UNAUTHORIZED = 401  # the status of a "bad token" answer when the spec names none
 
@@ -54,14 +55,17 @@ def safety(s: SafetyIR) -> Record:
     return record(spec.Safety, s.kind.value, header=s.header or None, field=s.field or None, lookup=lookup)
 
 
-def features(method: Method) -> dict[str, Record]:
-    found: dict[str, Record] = {}
+def features(method: Method) -> dict[str, Record | tuple[Record, ...]]:
+    found: dict[str, Record | tuple[Record, ...]] = {}
     p = method.pagination
     if p is not None:
         found[pages.FEATURE] = record(
             pages.Paging, p.style, p.items, p.parameter, next=p.next, limit=p.limit, has_more=p.has_more,
             start=p.start, short_page=p.short_page, size=p.size,
         )
+    offered = accept_feature(method)
+    if offered:
+        found[accept.FEATURE] = offered  # one MediaChoice per media type, the default first
     return found
 
 
@@ -220,7 +224,7 @@ def command(provider: Provider, method: Method) -> Record:
         http=f"{method.http_method} {method.path}",
         doc_url=method.doc_url,
         options=tuple(parameter_option(provider, method, p) for p in method.parameters if not p.is_const)
-        + paging_options(method),
+        + paging_options(method) + accept_options(method),
         credentials=tuple(ways),
         rows=True,
     )

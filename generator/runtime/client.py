@@ -86,8 +86,9 @@ class SyncClient(BaseClient):
         body: Any = None,
         timeout: TimeoutTypes | None = None,
         out: DownloadTarget | None = None,
+        accept: str | None = None,
     ) -> T:
-        steps = self._calling(op, args, body, timeout, out)
+        steps = self._calling(op, args, body, timeout, out, accept)
         result: Any = None
         error: BaseException | None = None
         try:
@@ -192,8 +193,9 @@ class AsyncClient(BaseClient):
         body: Any = None,
         timeout: TimeoutTypes | None = None,
         out: DownloadTarget | None = None,
+        accept: str | None = None,
     ) -> T:
-        steps = self._calling(op, args, body, timeout, out)
+        steps = self._calling(op, args, body, timeout, out, accept)
         result: Any = None
         error: BaseException | None = None
         try:

@@ -423,6 +423,15 @@ headers:
 """)),
     case("type-list-ambiguous", sub("      expires_in: {type: integer, description: Lifetime in seconds.}\n",
                                     "      expires_in: {type: [integer, number], description: Lifetime in seconds.}\n")),
+    # --- answers in several media types (alternatives) ------------------------------------------------------
+    case("alternative-media-type-twice", sub("        example: {id: rf_1, status: done}\n", """        example: {id: rf_1, status: done}
+        alternatives:
+          - {content: text, media_type: text/csv, example: "id,status\\nrf_1,done\\n"}
+          - {content: text, media_type: text/csv, example: "rf_1\\n"}
+""")),
+    case("alternative-on-error-answer", sub("        example: {message: Refund not found}\n", """        example: {message: Refund not found}
+        alternatives: [{content: text, media_type: text/plain, example: Refund not found}]
+""")),
 ]
 
 
