@@ -214,7 +214,10 @@ class _Builder:
             example, has_example = (Path(self.doc.file).parent / raw["example_file"]).read_bytes(), True
         kind = ANSWERS[raw.get("content", DEFAULT_ANSWER)]
         python = None
-        if kind.result is not None:
+        if headers and status.startswith("2") and not kind.media_types(None) and model is None:
+            model = python = names.response_model  # no body: a frozen model of the declared headers
+            self.models[model] = headers_schema(f"Answer headers of {names.name}.", headers)
+        elif kind.result is not None:
             python = kind.result
         elif schema is not None and status.startswith("2") and self.resolved(schema).get("type") != "object":
             python = self.type_of(schema, accept_dict=False).python
@@ -337,6 +340,12 @@ class _Builder:
                     example=None if p.example is None else str(p.example),
                 )
         return tuple(inputs.values())
+
+
+def headers_schema(description: str, headers: tuple[ir.Header, ...]) -> dict[str, Any]:
+    """The model of an empty answer's headers: one optional field per header, keyed by its name."""
+    return {"type": "object", "description": description,
+            "properties": {h.name: {**h.schema, "description": h.description} for h in headers}}
 
 
 def _property(p: ir.Parameter) -> dict[str, Any]:

@@ -38,7 +38,7 @@ CLIENT_DEFINES = ("_Ops", "PROVIDER", "Client", "AsyncClient")
 # What datamodel-code-generator's models module imports or defines besides the spec's models (its root
 # `Model`, which the renderer drops): tests/test_names.py checks this against real generated models.
 MODELS_NAMES = frozenset({
-    "Annotated", "Any", "AnyUrl", "ApiModel", "AwareDatetime", "ConfigDict", "EmailStr", "Field", "Literal",
+    "Annotated", "AnswerHeaders", "Any", "AnyUrl", "ApiModel", "AwareDatetime", "ConfigDict", "EmailStr", "Field", "Literal",
     "Model", "Optional", "RootModel", "UUID", "Union", "date",
 })
 

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import pydantic
 import pytest
 from client_support import Canned, answered, canned_server
 from kinds_support import CSV, MANUAL, MANUAL_NAME, MODES, Shapes, call, generated_shapes, opi
@@ -44,6 +45,35 @@ def test_top_level_array_and_scalar(shapes: Shapes, mode: str) -> None:
 def test_empty_answer_is_none(shapes: Shapes, mode: str) -> None:
     assert call(shapes, mode, "delete_widget", widget_id=7) is None
     assert answered(shapes.server, "DeleteWidget")[-1].path == "/widgets/7"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_empty_answer_with_headers_is_a_typed_result(shapes: Shapes, mode: str) -> None:
+    got = call(shapes, mode, "archive_widget", widget_id=7)
+    assert type(got).__name__ == "ArchiveWidgetResponse"
+    assert (got.location, got.retry_after) == ("/archives/7", 30)  # typed by each header's schema
+    assert got.raw_response.status_code == 202 and got.raw_response.content == b""
+    with pytest.raises(pydantic.ValidationError):  # read-only
+        got.location = "/elsewhere"
+    lacking = Canned(202, b"", {"location": "/archives/8"})
+    with canned_server([lacking]) as (url, _):
+        got = call(shapes, mode, "archive_widget", url, widget_id=7)
+    assert (got.location, got.retry_after) == ("/archives/8", None)  # a header the answer lacks is None
+    wrong = Canned(202, b"", {"retry-after": "soon"})
+    with canned_server([wrong]) as (url, _), pytest.raises(shapes.pkg.ResponseValidationError) as caught:
+        call(shapes, mode, "archive_widget", url, widget_id=7)
+    assert "its headers do not match the spec (Retry-After:" in str(caught.value)
+
+
+def test_empty_answer_headers_on_the_cli_and_in_the_docs(shapes: Shapes, tmp_path: Path) -> None:
+    run = opi(shapes, "ArchiveWidget", "--widget-id", "7", cwd=tmp_path)
+    assert run.returncode == OK and json.loads(run.stdout) == {"Location": "/archives/7", "Retry-After": 30}
+    archive = page(shapes, "Archive-widget")
+    assert "-> ArchiveWidgetResponse`" in archive
+    assert "The answer's headers, as [ArchiveWidgetResponse](" in archive
+    assert "`result.retry_after`: the `Retry-After` header: Seconds to wait before asking." in archive
+    models = (shapes.out / "opi" / "bodyshapes" / "models.py").read_text(encoding="utf-8")
+    assert "class ArchiveWidgetResponse(AnswerHeaders):" in models
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -70,7 +70,8 @@ def _method(provider: Provider, method: Method) -> MethodView:
     kind = ANSWERS[method.success.content]
     offered = tuple(ChoiceView(media_of(r), _result(r), ANSWERS[r.content].takes_out)
                     for r in choices(method.success))
-    returns = f"{kind.returns}; errors raise the provider's typed errors" if kind.returns else ""
+    worded = kind.returns and method.success.python == kind.result  # not an empty answer's headers model
+    returns = f"{kind.returns}; errors raise the provider's typed errors" if worded else ""
     if offered:
         returns = "the answer in the media type `accept` names: " + "; ".join(
             f"`{c.media}`{' (default)' if i == 0 else ''}: `{c.result}`" for i, c in enumerate(offered)

@@ -7,7 +7,7 @@ import re
 
 from ..ir import Method, Provider, Response
 from ..kinds import ANSWERS, BODIES
-from .docs_accept import accept_returns, accept_row, accept_signature
+from .docs_accept import accept_returns, accept_row, accept_signature, headers_returns
 from .docs_examples import credentials, examples
 from .docs_layout import Layout, front_matter
 from .docs_pages import CodeBlock, MethodPage, Row
@@ -128,6 +128,9 @@ def signature(method: Method) -> str:
 def _returns(provider: Provider, response: Response, models: str) -> tuple[str, tuple[FieldRow, ...]]:
     status = f"HTTP status {response.status}: {md(response.description)}"
     kind = ANSWERS[response.content]
+    headers = headers_returns(response, models)
+    if headers is not None:
+        return headers, ()
     if kind.returns:
         media = ", ".join(code(m) for m in kind.media_types(response.media_type))
         text = md(kind.returns[0].upper() + kind.returns[1:]) + (f", sent as {media}." if media else ".")
