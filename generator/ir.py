@@ -146,6 +146,7 @@ class Parameter:
     annotation: str  # Python annotation in a method signature, e.g. "str | None"
     default_code: str | None  # Python default in a signature ("None", "'created'"); None when required
     style: str | None = None  # "brackets": a query object or array in bracket notation
+    media_type: str | None = None  # a file part's declared media type (multipart bodies)
 
     @property
     def is_file(self) -> bool:

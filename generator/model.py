@@ -154,7 +154,7 @@ class _Builder:
             const=raw.get("const"), is_const="const" in raw, secret=bool(raw.get("secret", False)),
             description=raw["description"], schema=_defs(raw["schema"]), type=kind,
             example=raw.get("example"), has_example="example" in raw, annotation=annotation,
-            default_code=default_code, style=raw.get("style"),
+            default_code=default_code, style=raw.get("style"), media_type=raw.get("media_type"),
         )
 
     def params_model(self, method: dict[str, Any], names: MethodName, params: tuple[ir.Parameter, ...]

@@ -59,6 +59,8 @@ def rows(provider: Provider, method: Method, models: str) -> list[Row]:
             parts.append("Values:" + BR + enum_md(p.type.enum, p.type.enum_descriptions))
         if p.secret:
             parts.append(_secret_note(p.env))
+        if p.media_type:
+            parts.append(f"Sent as {code(p.media_type, cell=True)}.")
         out.append(
             Row(
                 code(p.py_name, cell=True),

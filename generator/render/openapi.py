@@ -130,6 +130,9 @@ def _operation(provider: Provider, methods: list[Method]) -> dict[str, Any]:
         if kind.takes_files or kind.whole:  # the kind lays its body out (files are not in the body model)
             schema, example = kind.openapi_body(body_schema(body, REFS), body_example(body))
             media = {"schema": schema} | ({} if example is None else {"example": example})
+            declared = {p.wire: {"contentType": p.media_type} for p in body.parameters if p.media_type}
+            if declared and not kind.whole:  # the parts' declared media types
+                media["encoding"] = declared
             op["requestBody"] = {"required": True, "content": {kind.media_types(body.body_media)[0]: media}}
         else:
             op["requestBody"] = _request_body(body, kind.media_type)

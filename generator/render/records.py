@@ -14,7 +14,7 @@ from typing import Any
 from ..ir import AuthScheme, Input, Method, Parameter, Provider
 from ..ir import Safety as SafetyIR
 from ..kinds import ANSWERS
-from ..runtime import accept, cli_pages, cli_table, pages, spec
+from ..runtime import accept, cli_pages, cli_table, pages, spec, uploads
 from .cli_rules import (
     check_names,
     credential_ways,
@@ -55,14 +55,17 @@ def safety(s: SafetyIR) -> Record:
     return record(spec.Safety, s.kind.value, header=s.header or None, field=s.field or None, lookup=lookup)
 
 
-def features(method: Method) -> dict[str, Record | tuple[Record, ...]]:
-    found: dict[str, Record | tuple[Record, ...]] = {}
+def features(method: Method) -> dict[str, Record | tuple[Record, ...] | Rows]:
+    found: dict[str, Record | tuple[Record, ...] | Rows] = {}
     p = method.pagination
     if p is not None:
         found[pages.FEATURE] = record(
             pages.Paging, p.style, p.items, p.parameter, next=p.next, limit=p.limit, has_more=p.has_more,
             start=p.start, short_page=p.short_page, size=p.size,
         )
+    parts = {p.wire: p.media_type for p in method.parameters if p.media_type}
+    if parts:
+        found[uploads.PARTS] = Rows(parts)  # the declared media type of each file part, by wire name
     offered = accept_feature(method)
     if offered:
         found[accept.FEATURE] = offered  # one MediaChoice per media type, the default first

@@ -432,6 +432,12 @@ headers:
     case("alternative-on-error-answer", sub("        example: {message: Refund not found}\n", """        example: {message: Refund not found}
         alternatives: [{content: text, media_type: text/plain, example: Refund not found}]
 """)),
+    case("part-media-type-outside-multipart", sub("""        description: Only refunds with this reference
+        schema: {type: string}
+""", """        description: Only refunds with this reference
+        media_type: text/plain
+        schema: {type: string}
+""")),
 ]
 
 
