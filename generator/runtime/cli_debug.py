@@ -55,6 +55,9 @@ def tapped(response: httpx.Response, request: httpx.Request, lines: list[str]) -
     stream = response.stream
     assert isinstance(stream, httpx.SyncByteStream)  # from the blocking transport
     return httpx.Response(
-        response.status_code, headers=response.headers, stream=Tap(stream, done),
-        extensions=response.extensions, request=request,
+        response.status_code,
+        headers=response.headers,
+        stream=Tap(stream, done),
+        extensions=response.extensions,
+        request=request,
     )

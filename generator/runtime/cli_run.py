@@ -149,7 +149,9 @@ class _DebugTransport(httpx.BaseTransport):
             say(f"< no answer: {type(exc).__name__}: {self._redact.text(str(exc))}")
             raise
         if not _textual(response.headers.get("content-type", "json")):  # a file: its head and size only
-            return tapped(response, request, _status_lines(self._redact, response, time.perf_counter() - start))
+            return tapped(
+                response, request, _status_lines(self._redact, response, time.perf_counter() - start)
+            )
         response.read()
         _debug_response(self._redact, response, time.perf_counter() - start)
         return response

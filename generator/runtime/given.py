@@ -48,8 +48,15 @@ class GivenDate(dt.date):
 
 def _fields(value: dt.datetime) -> dict[str, Any]:
     return {
-        "year": value.year, "month": value.month, "day": value.day, "hour": value.hour, "minute": value.minute,
-        "second": value.second, "microsecond": value.microsecond, "tzinfo": value.tzinfo, "fold": value.fold,
+        "year": value.year,
+        "month": value.month,
+        "day": value.day,
+        "hour": value.hour,
+        "minute": value.minute,
+        "second": value.second,
+        "microsecond": value.microsecond,
+        "tzinfo": value.tzinfo,
+        "fold": value.fold,
     }
 
 

@@ -133,7 +133,9 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
             why = upload_problem(value)
             if why is None:
                 declared = op.features.get(PARTS)  # the parts' declared media types
-                uploads[p.wire] = Upload(value, p.wire, declared.get(p.wire) if isinstance(declared, dict) else None)
+                uploads[p.wire] = Upload(
+                    value, p.wire, declared.get(p.wire) if isinstance(declared, dict) else None
+                )
             else:
                 problems.append((p.name, why))
             continue
