@@ -48,6 +48,14 @@ def test_json_body_dates_go_out_as_written(shapes: Shapes, mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
+def test_multipart_field_dates_go_out_as_written(shapes: Shapes, mode: str) -> None:
+    call(shapes, mode, "upload_manual", widget_id=7, document=b"%PDF", title="T", issued=WRITTEN)
+    rec = answered(shapes.server, "UploadManual")[-1]
+    assert rec.status == 200
+    assert f'name="issued"\r\n\r\n{WRITTEN}\r\n'.encode() in rec.body
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_objects_are_written_by_pydantic(shapes: Shapes, mode: str) -> None:
     at = dt.datetime(2018, 7, 18, 10, 51, 18, 139000, tzinfo=dt.UTC)
     call(shapes, mode, "schedule_widget", widget_id=7, at=at, day=dt.date(2018, 7, 18))
