@@ -165,6 +165,7 @@ class Parameter:
     default_code: str | None  # Python default in a signature ("None", "'created'"); None when required
     style: str | None = None  # "brackets": a query object or array in bracket notation
     examples: tuple[NamedExample, ...] = ()  # more example values beside `example` (`examples:`), by name
+    media_type: str | None = None  # a file part's declared media type (multipart bodies)
 
     @property
     def is_file(self) -> bool:
@@ -194,6 +195,9 @@ class Response:
     filename: str | None = None  # the file name the contract server gives a binary answer
     python: str | None = None  # the result's annotation when it is not `model` (a top-level array, a scalar)
     examples: tuple[NamedExample, ...] = ()  # more example answers beside `example` (`examples:`), by name
+    # Other media types the same answer may come as, chosen by the caller's Accept (same status,
+    # description and headers; each with its own kind, schema and example).
+    alternatives: tuple[Response, ...] = ()
 
     @property
     def is_success(self) -> bool:

@@ -161,6 +161,7 @@ class _Builder:
             description=raw["description"], schema=_defs(raw["schema"]), type=kind,
             example=raw.get("example"), has_example="example" in raw, annotation=annotation,
             default_code=default_code, style=raw.get("style"), examples=_named_examples(raw),
+            media_type=raw.get("media_type"),
         )
 
     def params_model(self, method: dict[str, Any], names: MethodName, params: tuple[ir.Parameter, ...]
@@ -222,7 +223,10 @@ class _Builder:
             example, has_example = (Path(self.doc.file).parent / raw["example_file"]).read_bytes(), True
         kind = ANSWERS[raw.get("content", DEFAULT_ANSWER)]
         python = None
-        if kind.result is not None:
+        if headers and status.startswith("2") and not kind.media_types(None) and model is None:
+            model = python = names.response_model  # no body: a frozen model of the declared headers
+            self.models[model] = headers_schema(f"Answer headers of {names.name}.", headers)
+        elif kind.result is not None:
             python = kind.result
         elif schema is not None and status.startswith("2") and self.resolved(schema).get("type") != "object":
             python = self.type_of(schema, accept_dict=False).python
@@ -233,6 +237,11 @@ class _Builder:
             examples=_named_examples(raw),
             filename=raw.get("filename") or (PurePosixPath(raw["example_file"]).name if "example_file" in raw
                                              else None),
+            alternatives=tuple(  # the same answer in other media types: same description and headers
+                self.response(names, status, {"description": raw["description"], **alt,
+                                              "headers": raw.get("headers") or {}})
+                for alt in raw.get("alternatives") or ()
+            ),
         )
 
     def resolved(self, schema: dict[str, Any]) -> dict[str, Any]:
@@ -343,6 +352,12 @@ class _Builder:
         return tuple(inputs.values())
 
 
+def headers_schema(description: str, headers: tuple[ir.Header, ...]) -> dict[str, Any]:
+    """The model of an empty answer's headers: one optional field per header, keyed by its name."""
+    return {"type": "object", "description": description,
+            "properties": {h.name: {**h.schema, "description": h.description} for h in headers}}
+
+
 def _property(p: ir.Parameter) -> dict[str, Any]:
     """A parameter as a property of its model; secrets are marked so the model's repr hides them."""
     if "$ref" in p.schema:
@@ -355,13 +370,15 @@ def _named_examples(raw: dict[str, Any]) -> tuple[ir.NamedExample, ...]:
 
 
 def _signature(kind: ir.TypeRef, raw: dict[str, Any]) -> tuple[str, str | None]:
-    """A parameter's annotation and default in a generated method signature."""
+    """A parameter's annotation and default in a generated method signature. A date or date-time is also
+    taken as text, which is sent exactly as written once it is valid (`runtime/given.py`)."""
+    python = f"{kind.python} | str" if kind.python in ("dt.date", "dt.datetime") else kind.python
     if raw.get("required"):
-        return kind.python, None
+        return python, None
     default = raw.get("default")
     if "default" in raw and default is not None and not isinstance(default, dict | list):
-        return kind.python, repr(default)
-    optional = kind.python if kind.python.endswith(" | None") else f"{kind.python} | None"
+        return python, repr(default)
+    optional = python if python.endswith(" | None") else f"{python} | None"
     return optional, "None"
 
 

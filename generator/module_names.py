@@ -29,6 +29,7 @@ CLIENT_IMPORTS: tuple[tuple[str, ...], ...] = (
         "from opi._runtime.oauth_refresh import Tokens",
         f"from opi._runtime.spec import {', '.join(sorted(spec.__all__))}",  # every record class
         "from opi._runtime.pages import Paging, aiter_items, aiter_pages, iter_items, iter_pages",
+        "from opi._runtime.accept import MediaChoice",
     ),
 )
 
@@ -38,7 +39,7 @@ CLIENT_DEFINES = ("_Ops", "PROVIDER", "Client", "AsyncClient")
 # What datamodel-code-generator's models module imports or defines besides the spec's models (its root
 # `Model`, which the renderer drops): tests/test_names.py checks this against real generated models.
 MODELS_NAMES = frozenset({
-    "Annotated", "Any", "AnyUrl", "ApiModel", "AwareDatetime", "ConfigDict", "EmailStr", "Field", "Literal",
+    "Annotated", "AnswerHeaders", "Any", "AnyUrl", "ApiModel", "AwareDatetime", "ConfigDict", "EmailStr", "Field", "Literal",
     "Model", "Optional", "RootModel", "UUID", "Union", "date",
 })
 

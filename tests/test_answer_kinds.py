@@ -12,10 +12,13 @@ import json
 import os
 import pty
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import pydantic
 import pytest
 from client_support import Canned, answered, canned_server
 from kinds_support import CSV, MANUAL, MANUAL_NAME, MODES, Shapes, call, generated_shapes, opi
@@ -44,6 +47,35 @@ def test_top_level_array_and_scalar(shapes: Shapes, mode: str) -> None:
 def test_empty_answer_is_none(shapes: Shapes, mode: str) -> None:
     assert call(shapes, mode, "delete_widget", widget_id=7) is None
     assert answered(shapes.server, "DeleteWidget")[-1].path == "/widgets/7"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_empty_answer_with_headers_is_a_typed_result(shapes: Shapes, mode: str) -> None:
+    got = call(shapes, mode, "archive_widget", widget_id=7)
+    assert type(got).__name__ == "ArchiveWidgetResponse"
+    assert (got.location, got.retry_after) == ("/archives/7", 30)  # typed by each header's schema
+    assert got.raw_response.status_code == 202 and got.raw_response.content == b""
+    with pytest.raises(pydantic.ValidationError):  # read-only
+        got.location = "/elsewhere"
+    lacking = Canned(202, b"", {"location": "/archives/8"})
+    with canned_server([lacking]) as (url, _):
+        got = call(shapes, mode, "archive_widget", url, widget_id=7)
+    assert (got.location, got.retry_after) == ("/archives/8", None)  # a header the answer lacks is None
+    wrong = Canned(202, b"", {"retry-after": "soon"})
+    with canned_server([wrong]) as (url, _), pytest.raises(shapes.pkg.ResponseValidationError) as caught:
+        call(shapes, mode, "archive_widget", url, widget_id=7)
+    assert "its headers do not match the spec (Retry-After:" in str(caught.value)
+
+
+def test_empty_answer_headers_on_the_cli_and_in_the_docs(shapes: Shapes, tmp_path: Path) -> None:
+    run = opi(shapes, "ArchiveWidget", "--widget-id", "7", cwd=tmp_path)
+    assert run.returncode == OK and json.loads(run.stdout) == {"Location": "/archives/7", "Retry-After": 30}
+    archive = page(shapes, "Archive-widget")
+    assert "-> ArchiveWidgetResponse`" in archive
+    assert "The answer's headers, as [ArchiveWidgetResponse](" in archive
+    assert "`result.retry_after`: the `Retry-After` header: Seconds to wait before asking." in archive
+    models = (shapes.out / "opi" / "bodyshapes" / "models.py").read_text(encoding="utf-8")
+    assert "class ArchiveWidgetResponse(AnswerHeaders):" in models
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -160,6 +192,44 @@ def test_cli_file_with_out(shapes: Shapes, tmp_path: Path) -> None:
     assert f"{len(MANUAL)} bytes of application/pdf written to {target}".encode() in run.stderr
     assert MANUAL_NAME.encode() in run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+def test_cli_debug_streams_a_file_answer(shapes: Shapes, tmp_path: Path) -> None:
+    """--debug shows a file answer's size and head, and streams it on: the file still arrives whole."""
+    target = tmp_path / "m.pdf"
+    run = opi(shapes, "GetManual", "--widget-id", "7", "--out", str(target), "--debug", cwd=tmp_path)
+    assert run.returncode == OK, run.stderr
+    assert target.read_bytes() == MANUAL
+    head = repr(MANUAL[:64]).encode()
+    assert f"< ({len(MANUAL)} bytes of application/pdf, streamed; first 64: ".encode() + head + b")" in run.stderr
+    assert b"< content-type: application/pdf" in run.stderr
+
+
+def _peak_rss_kib(s: Shapes, cwd: Path, url: str, *args: str) -> int:
+    """The peak RSS of `opi bodyshapes GetManual *args` (a child of a process that only waits for it)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPI_")}
+    env |= {"PYTHONPATH": str(s.out), "OPI_BODYSHAPES_API_KEY": "k", "OPI_BODYSHAPES_BASE_URL": url}
+    code = (
+        "import resource, subprocess, sys\n"
+        "run = subprocess.run([sys.executable, '-c', 'import sys; from opi.cli import main; sys.exit(main())', "
+        "'bodyshapes', 'GetManual', '--widget-id', '7', *sys.argv[1:]], stdout=subprocess.DEVNULL, "
+        "stderr=subprocess.DEVNULL, timeout=120)\n"
+        "print(run.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=180, check=True)
+    status, peak = done.stdout.split()
+    assert status == str(OK), done.stderr
+    return int(peak)
+
+
+def test_cli_debug_does_not_hold_a_file_answer_in_memory(shapes: Shapes, tmp_path: Path) -> None:
+    big = Canned(200, b"%PDF" + b"\0" * (96 * 1024 * 1024), {"content-type": "application/pdf"})
+    with canned_server([big]) as (url, _):
+        plain = _peak_rss_kib(shapes, tmp_path, url, "--out", str(tmp_path / "a.pdf"))
+        debug = _peak_rss_kib(shapes, tmp_path, url, "--out", str(tmp_path / "b.pdf"), "--debug")
+    assert (tmp_path / "b.pdf").stat().st_size == 96 * 1024 * 1024 + 4
+    assert debug - plain < 24 * 1024, (plain, debug)  # reading the 96 MiB whole would add at least 96 MiB
 
 
 def test_cli_file_to_a_pipe(shapes: Shapes, tmp_path: Path) -> None:

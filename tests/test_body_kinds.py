@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+import httpx
 import pytest
 from client_support import answered
-from kinds_support import MANUAL, MODES, Shapes, call, generated_shapes, opi
+from kinds_support import KEY, MANUAL, MODES, Shapes, call, generated_shapes, opi
 from openapi_spec_validator import validate
 from spec_support import edited, method
 
@@ -85,6 +86,32 @@ def test_multipart_upload_from_bytes_and_a_file_object(shapes: Shapes, mode: str
     got = parts(last(shapes, "UploadManual"))
     assert (got["document"].data, got["document"]) == (big, "заметки.pdf")
     assert len([n for n in stream.reads if n > 0]) > 1 and all(0 < n < len(big) for n in stream.reads if n > 0)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_multipart_part_media_type_as_declared(shapes: Shapes, mode: str, tmp_path: Path) -> None:
+    """`document` declares application/pdf: sent so whatever its name says; `cover` declares none: guessed.
+    File names go out as given, non-ASCII letters and quotes included."""
+    source = tmp_path / 'отчёт «Q1» "итог".txt'
+    source.write_bytes(MANUAL)
+    cover = tmp_path / "обложка.png"
+    cover.write_bytes(b"\x89PNG")
+    call(shapes, mode, "upload_manual", widget_id=7, document=source, cover=cover, title="T")
+    rec = last(shapes, "UploadManual")
+    assert rec.status == 200
+    got = parts(rec)
+    assert (got["document"], got["document"].media_type, got["document"].data) == (
+        source.name, "application/pdf", MANUAL)
+    assert (got["cover"], got["cover"].media_type) == ("обложка.png", "image/png")
+
+
+def test_contract_server_refuses_a_part_of_another_media_type(shapes: Shapes) -> None:
+    files = {"document": ("m.txt", b"text", "text/plain"), "title": (None, b"T")}
+    with httpx.Client() as http:
+        answer = http.post(f"{shapes.server.url}/widgets/7/manuals", files=files, headers={"x-key": KEY})
+    assert answer.status_code == 400
+    assert answer.json() == {"detail": "document must be sent as application/pdf, not text/plain",
+                             "field": "document"}
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -199,6 +226,8 @@ def test_docs_and_openapi(shapes: Shapes) -> None:
     schema = upload["multipart/form-data"]["schema"]
     assert schema["properties"]["document"] == {"type": "string", "format": "binary", "description": "The manual file"}
     assert schema["required"] == ["document", "title"]
+    assert upload["multipart/form-data"]["encoding"] == {"document": {"contentType": "application/pdf"}}
+    assert "The manual file<br/>Sent as `application/pdf`." in page
     blob = doc["paths"]["/blobs/{name}"]["put"]["requestBody"]["content"]
     assert list(blob) == ["application/pdf"] and blob["application/pdf"]["schema"]["format"] == "binary"
     note = doc["paths"]["/widgets/{id}/notes"]["post"]["requestBody"]["content"]["text/markdown"]

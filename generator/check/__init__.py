@@ -11,6 +11,7 @@ from ..problems import Problem
 
 # Imported for their rules: each registers its own on import.
 from . import (  # noqa: F401
+    alternatives,
     auth,
     bodies,
     environments,

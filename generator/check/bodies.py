@@ -60,3 +60,18 @@ def styles(ctx: Context, node: Node) -> None:
         if p["in"] != "query":
             where = "a form body declares it as body.style" if p["in"] == "body" else f"not for the {p['in']}"
             ctx.add(at, f"bracket notation is for query parameters; {where}")
+
+
+@rule("bodies")
+def part_media_types(ctx: Context, node: Node) -> None:
+    """A declared part media type (`media_type` on a parameter) is for a file part of a multipart body."""
+    body: dict[str, Any] | None = node.value
+    for j, p in enumerate(node.method.get("parameters") or []):
+        if "media_type" not in p:
+            continue
+        kind = BODIES[body["content"]] if body else None
+        is_part = p["in"] == "body" and kind is not None and kind.takes_files and not kind.whole  # a part
+        if not is_part or p["schema"].get("format") != "binary":
+            ctx.add(("methods", node.index, "parameters", j, "media_type"),
+                    "a media type is declared on a file parameter of a multipart body (a binary body "
+                    "declares body.media_type)")

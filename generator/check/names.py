@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..kinds import ANSWERS, DEFAULT_ANSWER
 from ..names import PYTHON_RESERVED, RESERVED_MODEL_NAMES
 from ..naming import ERROR_MODEL
 from ..problems import JsonPath
@@ -58,8 +59,13 @@ def model_names(ctx: Context, _: Node) -> None:
             body = f"the body of {name}"
             claim(names.body_model, body, ("methods", i, "body", "model"), body)
         for status, response in method["responses"].items():
-            if status.startswith("2") and "schema" in response and _own_model(ctx, response["schema"]):
-                at = ("methods", i, "responses", status, "schema")
+            answers = [((), response), *((("alternatives", j), alt)
+                                         for j, alt in enumerate(response.get("alternatives") or ()))]
+            inline = [(*where, "schema") for where, a in answers if "schema" in a and _own_model(ctx, a["schema"])]
+            if response.get("headers") and not ANSWERS[response.get("content", DEFAULT_ANSWER)].media_types(None):
+                inline.append(("headers",))  # no body: a model of the answer's headers
+            if status.startswith("2") and inline:  # its JSON answer (one per status, by the alternatives rule)
+                at = ("methods", i, "responses", status, *inline[0])
                 answer = f"the {status} answer of {name}"
                 claim(names.response_model, answer, at, f"the inline {status} answer of {name}", key=True)
         if any(p["in"] != "body" and "const" not in p for p in method.get("parameters") or []):

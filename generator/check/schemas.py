@@ -44,6 +44,8 @@ def _roots(ctx: Context) -> Iterator[tuple[Any, JsonPath]]:
             yield param.get("schema"), ("methods", i, "parameters", j, "schema")
         for status, response in (method.get("responses") or {}).items():
             yield response.get("schema"), ("methods", i, "responses", status, "schema")
+            for a, alt in enumerate(response.get("alternatives") or ()):
+                yield alt.get("schema"), ("methods", i, "responses", status, "alternatives", a, "schema")
             for h, header in (response.get("headers") or {}).items():
                 yield header.get("schema"), ("methods", i, "responses", status, "headers", h, "schema")
 

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from jsonschema import Draft202012Validator
 
 from ..contract import ErrorKind, error_answer, fill, get_path, normalize, set_path
-from ..ir import AuthScheme, Method, Provider
+from ..ir import AuthScheme, Method, Provider, Response
 from ..kinds import ANSWERS
 from .faults import Fault
 from .state import Answer
@@ -102,8 +102,10 @@ class Answers:
     def example(self, method: Method) -> Any:
         return copy.deepcopy(method.success.example)
 
-    def success(self, method: Method, body: Any = None, *, use_body: bool = False) -> Answer:
-        response = method.success
+    def success(self, method: Method, body: Any = None, *, use_body: bool = False,
+                response: Response | None = None) -> Answer:
+        """The success answer (or `response`, one of its other media types) with its example or `body`."""
+        response = response or method.success
         headers = tuple(
             (h.name.lower(), _header_text(h.example)) for h in response.headers if h.example is not None
         )
@@ -111,7 +113,7 @@ class Answers:
         media = kind.media_types(response.media_type)
         if (not use_body and not response.has_example) or not media:
             return Answer(response.status, b"", headers)
-        content = kind.encode(body if use_body else self.example(method))
+        content = kind.encode(body if use_body else copy.deepcopy(response.example))
         if response.filename:
             headers = (("content-disposition", disposition(response.filename)), *headers)
         return Answer(response.status, content, (("content-type", media[0]), *headers))

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, unquote
 from ..contract import ErrorKind, token_methods
 from ..ir import AuthScheme, Idempotency, Lookup, Method, Provider
 from ..kinds.base import Received
+from . import accept
 from .answers import Answers
 from .auth import AuthChecker, token_answer
 from .examples import Chooser, UnknownExample
@@ -233,6 +234,11 @@ class ContractApp:
             return self.answers.error(checked.kind, checked.message, checked.field)
         if method.name in self._token_methods:
             return self._issue(method, checked)
+        answer = accept.chosen(method, incoming.headers.get("accept"))
+        if answer is None:
+            return accept.not_acceptable(self.provider, method)
+        if answer is not method.success:  # another media type of the same answer: its example
+            return self.answers.success(method, response=answer)
         try:
             named, value = self.chooser.pick(method, incoming.headers)  # a named example asked for
         except UnknownExample as exc:

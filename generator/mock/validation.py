@@ -19,6 +19,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from ..contract import ErrorKind, normalize, parameter_schema
 from ..ir import JsonSchema, Location, Method, Parameter, Provider
 from ..kinds import BODIES
+from ..kinds.base import ReceivedFile
 from .values import from_wire, nested, typed
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -177,6 +178,11 @@ class RequestValidator:
         elif kind.textual:  # text fields read as their types; files (ReceivedFile) stay as they came
             parsed = {k: from_wire([v], fields[k].schema, self.defs) if k in fields and type(v) is str else v
                       for k, v in parsed.items()}
+        for wire, p in fields.items():  # a file part sent under another media type than the spec declares
+            got = parsed.get(wire)
+            if p.media_type and isinstance(got, ReceivedFile) and got.media_type != p.media_type:
+                return {}, Problem(ErrorKind.VALIDATION, f"{wire} must be sent as {p.media_type}, "
+                                   f"not {got.media_type}", wire)
         return parsed, None
 
     def check(self, method: Method, path_values: dict[str, Any], incoming: Incoming) -> Checked | Problem:

@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..ir import Location, Method, Parameter, Provider
+from ..ir import Location, Method, Parameter, Provider, Response
 from ..kinds import ANSWERS
+from ..kinds.answer.choices import choices, media_of
 from ..module_names import CLIENT_IMPORTS
 from .env import render
 from .pycode import Record
@@ -28,6 +29,14 @@ class MethodView:
     takes_out: bool = False  # a file answer: the method takes `out=`
     returns: str = ""  # the docstring's "Returns ..." when the kind words it (not a model)
     item: str = "Any"  # a paginated method's item type: its model when the items are one named object model
+    choices: tuple[ChoiceView, ...] = ()  # an answer in several media types: one overload each, default first
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    media: str  # the `accept` value that picks it
+    result: str
+    takes_out: bool
 
 
 def _named(provider: Provider, schema: Any) -> tuple[str | None, Any]:
@@ -59,20 +68,31 @@ def _value(method: Method) -> str:
     if python is None or python == method.success.model or python.startswith("list["):
         return ""
     return f"the answer as `{python}` (a model variant keeps `.raw_response`; a plain value does not)"
+def _result(response: Response) -> str:
+    return response.python or response.model or RAW_RESPONSE
 
 
 def _method(provider: Provider, method: Method) -> MethodView:
     keywords = tuple(p for p in method.parameters if not p.is_const)
     kind = ANSWERS[method.success.content]
+    offered = tuple(ChoiceView(media_of(r), _result(r), ANSWERS[r.content].takes_out)
+                    for r in choices(method.success))
+    worded = kind.returns and method.success.python == kind.result  # not an empty answer's headers model
+    returns = f"{kind.returns}; errors raise the provider's typed errors" if worded else _value(method)
+    if offered:
+        returns = "the answer in the media type `accept` names: " + "; ".join(
+            f"`{c.media}`{' (default)' if i == 0 else ''}: `{c.result}`" for i, c in enumerate(offered)
+        ) + "; errors raise the provider's typed errors"
     return MethodView(
         method=method,
-        result=method.success.python or method.success.model or RAW_RESPONSE,
+        result=" | ".join(dict.fromkeys(c.result for c in offered)) if offered else _result(method.success),
         keywords=keywords,
         outside_body=tuple(p for p in keywords if p.location is not Location.BODY or p.is_file),
         operation=operation(method),
-        takes_out=kind.takes_out,
-        returns=f"{kind.returns}; errors raise the provider's typed errors" if kind.returns else _value(method),
+        takes_out=kind.takes_out or any(c.takes_out for c in offered),
+        returns=returns,
         item=item_model(provider, method) or "Any",
+        choices=offered,
     )
 
 
@@ -80,6 +100,9 @@ def _imported_models(provider: Provider) -> list[str]:
     names = {provider.errors.model}
     for m in provider.methods:
         names.update(n for n in (m.success.model, m.body_model, m.params_model) if n)
+        for alt in m.success.alternatives:  # the same answer in other media types
+            names.update(n for n in (alt.model,) if n)
+            names.update(re.findall(r"\w+", alt.python or "") & provider.schemas.keys())
         names.update(*(p.type.models() for p in m.parameters))
         names.update(re.findall(r"\w+", m.success.python or "") & provider.schemas.keys())
         names.update(n for n in (item_model(provider, m),) if n)

@@ -7,6 +7,7 @@ import re
 
 from ..ir import Method, NamedExample, Provider, Response
 from ..kinds import ANSWERS, BODIES
+from .docs_accept import accept_returns, accept_row, accept_signature, headers_returns
 from .docs_examples import credentials, examples
 from .docs_layout import Layout, front_matter
 from .docs_pages import CodeBlock, MethodPage, Row
@@ -63,6 +64,8 @@ def rows(provider: Provider, method: Method, models: str) -> list[Row]:
             parts.append("Examples:" + BR + BR.join(
                 code(json.dumps(e.value, ensure_ascii=False), cell=True) + (f": {md_cell(e.summary)}" if e.summary else "")
                 for e in p.examples))
+        if p.media_type:
+            parts.append(f"Sent as {code(p.media_type, cell=True)}.")
         out.append(
             Row(
                 code(p.py_name, cell=True),
@@ -72,6 +75,9 @@ def rows(provider: Provider, method: Method, models: str) -> list[Row]:
                 BR.join(parts),
             )
         )
+    accept = accept_row(method)
+    if accept is not None:
+        out.append(accept)
     flag = provider.environment_flag
     if flag is not None:
         target = next(e for e in provider.environments if e.name == flag.environment)
@@ -113,16 +119,25 @@ def signature(method: Method) -> str:
         if not p.is_const
     ]
     star = "*, " if args else ""
-    if ANSWERS[method.success.content].takes_out:
+    accept = accept_signature(method)
+    if accept is not None:
+        args.append(accept)
+        star = "*, "
+    if ANSWERS[method.success.content].takes_out or any(ANSWERS[r.content].takes_out
+                                                         for r in method.success.alternatives):
         args.append("out: DownloadTarget | None = None")
         star = "*, "
-    result = method.success.python or method.success.model or "Any"
+    results = [r.python or r.model or "Any" for r in (method.success, *method.success.alternatives)]
+    result = " | ".join(dict.fromkeys(results))
     return code(f"client.{method.py_name}({star}{', '.join(args)}) -> {result}")
 
 
 def _returns(provider: Provider, response: Response, models: str) -> tuple[str, tuple[FieldRow, ...]]:
     status = f"HTTP status {response.status}: {md(response.description)}"
     kind = ANSWERS[response.content]
+    headers = headers_returns(response, models)
+    if headers is not None:
+        return headers, ()
     if kind.returns:
         media = ", ".join(code(m) for m in kind.media_types(response.media_type))
         text = md(kind.returns[0].upper() + kind.returns[1:]) + (f", sent as {media}." if media else ".")
@@ -193,6 +208,7 @@ def method_page(provider: Provider, method: Method, where: Layout) -> MethodPage
             f"{BODIES[method.body_content].wording}."
         )
     returns, fields = _returns(provider, method.success, models)
+    returns += accept_returns(method)
     answers = tuple(
         f"{code(str(r.status))}: {md(r.description)}" for r in method.responses if not r.is_success
     )

@@ -8,6 +8,7 @@ import warnings
 from typing import Any
 
 from ..ir import Provider
+from ..kinds import ANSWERS
 from .env import doc_lines, escape_unprintable
 from .models_inline import inline_root_models
 
@@ -62,7 +63,38 @@ def render_models(provider: Provider, header: str) -> str:
     # A union that holds itself names itself in quotes inside `Union[...]`, which `X | Y` cannot spell.
     code = _SELF_UNION.sub(r"\1  # noqa: UP007", code)
     code = inline_root_models(_ROOT_MODEL.sub("\n", code), provider.schemas)
-    return _with_aliases(code, provider)
+    return _with_aliases(_answer_headers(_given_dates(code), provider), provider)
+
+
+def _answer_headers(code: str, provider: Provider) -> str:
+    """The models of empty answers' headers extend the runtime's frozen `AnswerHeaders`."""
+    names = sorted({r.model for m in provider.methods for r in m.responses
+                    if r.is_success and r.model and not ANSWERS[r.content].media_types(None)})
+    for name in names:
+        code = code.replace(f"\nclass {name}(ApiModel):\n", f"\nclass {name}(AnswerHeaders):\n", 1)
+    if not names:
+        return code
+    return code.replace("from opi._runtime.model import ApiModel",
+                        "from opi._runtime.answer_headers import AnswerHeaders\nfrom opi._runtime.model import ApiModel",
+                        1)
+
+
+_DATETIME_IMPORT = re.compile(r"^from datetime import (.+)$", re.MULTILINE)
+_PYDANTIC_IMPORT = re.compile(r"^from pydantic import (.+)$", re.MULTILINE)
+
+
+def _given_dates(code: str) -> str:
+    """Date and date-time fields typed by the runtime's `given` types, which send a value given as text
+    exactly as it was written (`opi/_runtime/given.py`); the names stay the ones the model generator uses."""
+    code = _DATETIME_IMPORT.sub(r"from opi._runtime.given import \1", code)
+    found = _PYDANTIC_IMPORT.search(code)
+    if found is None or "AwareDatetime" not in found.group(1).split(", "):
+        return code
+    rest = [n for n in found.group(1).split(", ") if n != "AwareDatetime"]
+    lines = "\n".join([f"from pydantic import {', '.join(rest)}"] if rest else [])
+    code = code[: found.start()] + lines + code[found.end():]
+    return code.replace("from opi._runtime.model import ApiModel",
+                        "from opi._runtime.given import AwareDatetime\nfrom opi._runtime.model import ApiModel", 1)
 
 
 _SELF_UNION = re.compile(r"^(class \w+\(RootModel\[Union\[.*\]\]\):)$", re.MULTILINE)

@@ -24,6 +24,7 @@ from ..contract import (
 )
 from ..ir import AuthScheme, Location, Method, Parameter, Provider
 from ..kinds import ANSWERS, AUTH, BODIES
+from .openapi_accept import answer_content, not_acceptable
 from .openapi_paging import EXTENSION, x_pagination
 
 OPENAPI = "3.1.0"
@@ -130,6 +131,9 @@ def _operation(provider: Provider, methods: list[Method]) -> dict[str, Any]:
         if kind.takes_files or kind.whole:  # the kind lays its body out (files are not in the body model)
             schema, example = kind.openapi_body(body_schema(body, REFS), body_example(body))
             media = {"schema": schema} | ({} if example is None else {"example": example})
+            declared = {p.wire: {"contentType": p.media_type} for p in body.parameters if p.media_type}
+            if declared and not kind.whole:  # the parts' declared media types
+                media["encoding"] = declared
             op["requestBody"] = {"required": True, "content": {kind.media_types(body.body_media)[0]: media}}
         else:
             op["requestBody"] = _request_body(body, kind.media_type)
@@ -230,7 +234,11 @@ def _responses(provider: Provider, methods: list[Method]) -> dict[str, Any]:
             media_type = kind.media_type if r.is_success else JSON_MEDIA
             entry = entries.setdefault(r.status, _Entry(media_type))
             schema = normalize(r.schema, REFS) if r.schema is not None else None
-            if r.is_success and not kind.needs_schema:  # a file, text or no body: the kind lays it out
+            offered = answer_content(r, REFS) if r.is_success else None
+            if offered is not None:  # several media types, chosen by Accept
+                entry.content = {**(entry.content or {}), **offered}
+                entry.add(" ".join(r.description.split()), None, None, False)
+            elif r.is_success and not kind.needs_schema:  # a file, text or no body: the kind lays it out
                 example = r.example if isinstance(r.example, str) else None
                 entry.content = {**(entry.content or {}),
                                  **kind.openapi(r.media_type, schema, example, example is not None)}
@@ -245,6 +253,9 @@ def _responses(provider: Provider, methods: list[Method]) -> dict[str, Any]:
                 if h.example is not None:
                     header["example"] = h.example
                 entry.headers.setdefault(h.name, header)
+        refused = not_acceptable(provider, method)
+        if refused is not None:
+            entries.setdefault(refused[0], _Entry(JSON_MEDIA)).add(refused[1], error_schema, refused[2], True)
         for use in error_uses(provider, method):
             reason = REASONS[use.kind]
             field_name = _sample_field(method) if use.kind is ErrorKind.VALIDATION else ""

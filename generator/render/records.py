@@ -14,7 +14,7 @@ from typing import Any
 from ..ir import AuthScheme, Input, Method, Parameter, Provider
 from ..ir import Safety as SafetyIR
 from ..kinds import ANSWERS
-from ..runtime import cli_pages, cli_table, pages, spec
+from ..runtime import accept, cli_pages, cli_table, pages, spec, uploads
 from .cli_rules import (
     check_names,
     credential_ways,
@@ -24,6 +24,7 @@ from .cli_rules import (
     terminal_text,
 )
 from .pycode import Code, Flat, Record, Rows, record
+from .records_accept import accept_feature, accept_options
 from .records_signing import token_flows as signing_flows
 
 DEFAULT_UNAUTHORIZED = 401  # the status of a "bad token" answer when the spec names none
@@ -55,14 +56,20 @@ def safety(s: SafetyIR) -> Record:
     return record(spec.Safety, s.kind.value, header=s.header or None, field=s.field or None, lookup=lookup)
 
 
-def features(method: Method) -> dict[str, Record]:
-    found: dict[str, Record] = {}
+def features(method: Method) -> dict[str, Record | tuple[Record, ...] | Rows]:
+    found: dict[str, Record | tuple[Record, ...] | Rows] = {}
     p = method.pagination
     if p is not None:
         found[pages.FEATURE] = record(
             pages.Paging, p.style, p.items, p.parameter, next=p.next, limit=p.limit, has_more=p.has_more,
             start=p.start, short_page=p.short_page, size=p.size,
         )
+    parts = {p.wire: p.media_type for p in method.parameters if p.media_type}
+    if parts:
+        found[uploads.PARTS] = Rows(parts)  # the declared media type of each file part, by wire name
+    offered = accept_feature(method)
+    if offered:
+        found[accept.FEATURE] = offered  # one MediaChoice per media type, the default first
     return found
 
 
@@ -234,7 +241,7 @@ def command(provider: Provider, method: Method) -> Record:
         http=f"{method.http_method} {method.path}",
         doc_url=method.doc_url,
         options=tuple(parameter_option(provider, method, p) for p in method.parameters if not p.is_const)
-        + paging_options(method),
+        + paging_options(method) + accept_options(method),
         credentials=tuple(ways),
         rows=True,
     )

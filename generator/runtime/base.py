@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import httpx
 
 from . import auth, failures, lookups, oauth_refresh, retry, signing
+from .accept import answering
 from .decoders import REGISTRY as DECODERS
 from .download import DownloadTarget, Sink, misfiled
 from .errors import CredentialsError, LoginRequired, NetworkError, OpiError, ResponseValidationError
@@ -127,10 +128,14 @@ class BaseClient:
         body: Any = None,
         timeout: TimeoutTypes | None = None,
         out: DownloadTarget | None = None,
+        accept: str | None = None,
     ) -> Steps[T]:
         """One call: validate, authenticate, send, and retry or look up as the spec allows."""
+        op, media = answering(op, accept)  # the media type asked for, when the answer has several
         prepared = prepare(self._spec, op, args, body)
         prepared.target, prepared.declared = out, op.answer_media
+        if media is not None:
+            prepared.headers["Accept"] = media
         try:
             return (yield from self._sending(op, prepared, timeout))
         finally:

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 import httpx
 
 from . import cli_files, cli_pages, errors
+from .cli_debug import tapped
 from .cli_exit import API_ERROR, BAD_ANSWER, BAD_ARGUMENTS, NETWORK_ERROR, OK, OTHER_ERROR, UNCERTAIN_WRITE
 from .cli_output import say, write
 from .cli_parse import Invocation
@@ -121,9 +122,13 @@ def _debug_request(redact: _Redactor, request: httpx.Request) -> None:
     say("\n".join(lines))
 
 
-def _debug_response(redact: _Redactor, response: httpx.Response, seconds: float) -> None:
+def _status_lines(redact: _Redactor, response: httpx.Response, seconds: float) -> list[str]:
     lines = [f"< {response.status_code} {response.reason_phrase} ({seconds * 1000:.0f} ms)"]
-    lines += [f"< {k}: {v}" for k, v in redact.header_map(response.headers).items()]
+    return lines + [f"< {k}: {v}" for k, v in redact.header_map(response.headers).items()]
+
+
+def _debug_response(redact: _Redactor, response: httpx.Response, seconds: float) -> None:
+    lines = _status_lines(redact, response, seconds)
     body = redact.body(response.content, response.headers.get("content-type", "json"))
     if body is not None:
         lines += ["<", *("< " + line for line in _pretty(body).splitlines())]
@@ -145,6 +150,10 @@ class _DebugTransport(httpx.BaseTransport):
         except httpx.TransportError as exc:
             say(f"< no answer: {type(exc).__name__}: {self._redact.text(str(exc))}")
             raise
+        if not _textual(response.headers.get("content-type", "json")):  # a file: its head and size only
+            return tapped(
+                response, request, _status_lines(self._redact, response, time.perf_counter() - start)
+            )
         response.read()
         _debug_response(self._redact, response, time.perf_counter() - start)
         return response

@@ -21,6 +21,7 @@ from .exchange import TimeoutTypes, build, deadline, receiver, undecodable
 from .request import Prepared
 from .response import RawResponse
 from .spec import Operation, ProviderSpec
+from .spool import Spool
 
 __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "DEFAULT_TIMEOUT", "AsyncClient", "SyncClient", "TimeoutTypes"]
 
@@ -86,8 +87,9 @@ class SyncClient(BaseClient):
         body: Any = None,
         timeout: TimeoutTypes | None = None,
         out: DownloadTarget | None = None,
+        accept: str | None = None,
     ) -> T:
-        steps = self._calling(op, args, body, timeout, out)
+        steps = self._calling(op, args, body, timeout, out, accept)
         result: Any = None
         error: BaseException | None = None
         try:
@@ -192,8 +194,9 @@ class AsyncClient(BaseClient):
         body: Any = None,
         timeout: TimeoutTypes | None = None,
         out: DownloadTarget | None = None,
+        accept: str | None = None,
     ) -> T:
-        steps = self._calling(op, args, body, timeout, out)
+        steps = self._calling(op, args, body, timeout, out, accept)
         result: Any = None
         error: BaseException | None = None
         try:
@@ -235,17 +238,18 @@ class AsyncClient(BaseClient):
         ends = deadline(timeout)
         response = await self._http.send(request, stream=True)
         body = receiver(response, prepared, self._max_response_bytes, ends)
+        spool = Spool(body)  # a file's writes go to a worker thread, off the event loop
         try:
             if body.wanted:
                 async for chunk in response.aiter_bytes():
-                    if not body.add(chunk):
+                    if not await spool.add(chunk):
                         break
-            body.finish()
+            await spool.finish()
         except httpx.DecodingError as exc:
-            body.discard()
+            await spool.discard()
             raise undecodable(exc) from exc
         except BaseException:
-            body.discard()  # a broken transfer leaves no half-written file
+            await spool.discard()  # a broken transfer leaves no half-written file
             raise
         finally:
             await response.aclose()

@@ -17,7 +17,7 @@ import pydantic
 from .encoders import REGISTRY as ENCODERS
 from .errors import ValidationError
 from .spec import BODY, HEADER, IDEMPOTENCY_HEADER, PATH, QUERY, Operation, Param, ProviderSpec
-from .uploads import FileBody, MultipartBody, Upload
+from .uploads import PARTS, FileBody, MultipartBody, Upload
 from .uploads import problem as upload_problem
 from .wire import brackets, text
 
@@ -132,7 +132,10 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
                 continue
             why = upload_problem(value)
             if why is None:
-                uploads[p.wire] = Upload(value, p.wire)
+                declared = op.features.get(PARTS)  # the parts' declared media types
+                uploads[p.wire] = Upload(
+                    value, p.wire, declared.get(p.wire) if isinstance(declared, dict) else None
+                )
             else:
                 problems.append((p.name, why))
             continue

@@ -485,6 +485,21 @@ headers:
          sub("      type: oauth2\n      token_method: GetToken\n",
              "      type: oauth2_device\n      device_authorization_url: oauth/device\n      token_url: /oauth/token\n"
              "      refresh_token: {description: Refresh token}\n      client_id: {name: app_id, description: OAuth client id}\n")),
+    # --- answers in several media types (alternatives) ------------------------------------------------------
+    case("alternative-media-type-twice", sub("        example: {id: rf_1, status: done}\n", """        example: {id: rf_1, status: done}
+        alternatives:
+          - {content: text, media_type: text/csv, example: "id,status\\nrf_1,done\\n"}
+          - {content: text, media_type: text/csv, example: "rf_1\\n"}
+""")),
+    case("alternative-on-error-answer", sub("        example: {message: Refund not found}\n", """        example: {message: Refund not found}
+        alternatives: [{content: text, media_type: text/plain, example: Refund not found}]
+""")),
+    case("part-media-type-outside-multipart", sub("""        description: Only refunds with this reference
+        schema: {type: string}
+""", """        description: Only refunds with this reference
+        media_type: text/plain
+        schema: {type: string}
+""")),
 ]
 
 
