@@ -84,6 +84,8 @@ class AuthScheme:
     token_method: str | None = None  # oauth2: the method that issues tokens
     token_field: str = "access_token"
     expires_field: str = "expires_in"
+    location: str = "header"  # where the credential travels: header, query, path or body (api_key only)
+    wire: str | None = None  # its query name, path placeholder or body field when not in a header
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class Environment:
     url: str
     description: str
     default: bool
+    hosts: tuple[tuple[str, str], ...] = ()  # (host name, base URL): other hosts some methods go to
 
 
 @dataclass(frozen=True)
@@ -240,6 +243,8 @@ class Method:
     body_media: str | None = None  # the body's declared media type (binary, text bodies)
     body_style: str | None = None  # "brackets": a form body's nested fields in bracket notation
     pagination: Pagination | None = None  # how a list method pages, if it does
+    host: str | None = None  # the environments' host it goes to (`environments[].hosts`), else their url
+    url_parameter: str | None = None  # Python name of the parameter that is the whole URL (`PUT {url}`)
 
     @property
     def success(self) -> Response:
@@ -317,6 +322,7 @@ class Provider:
     docs_folder: str  # the provider's docs folder: its title's slug, unless another spec has the same one
     unions: tuple[NamedUnion, ...] = ()  # the named schemas that are a oneOf / anyOf
     webhooks: Webhooks | None = None  # the events the provider sends, if the spec declares them
+    credential_hosts: tuple[str, ...] = ()  # `auth.hosts`: more base URLs that may receive credentials
 
     @property
     def default_environment(self) -> Environment:

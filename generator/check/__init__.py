@@ -22,6 +22,7 @@ from . import (  # noqa: F401
     parameters,
     provider,
     responses,
+    routes,
     schemas,
     spec_format,
     unions,

@@ -137,6 +137,10 @@ class AuthKind:
         """The contract server's check of a request's credentials: None when accepted, else why not."""
         raise NotImplementedError
 
+    def verify_placed(self, scheme: AuthScheme, value: str | None, expect: Expect) -> str | None:
+        """The same for a credential in the query, the path or the body (`value`: what is there)."""
+        raise NotImplementedError
+
 
 def split_credential(value: str, word: str) -> str | None:
     """The credential after an auth scheme word ('Bearer abc' -> 'abc'); None when malformed."""

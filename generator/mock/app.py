@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, unquote
 
 from ..contract import ErrorKind, token_methods
 from ..ir import AuthScheme, Idempotency, Lookup, Method, Provider
+from . import routes
 from .answers import Answers
 from .auth import AuthChecker
 from .faults import Fault, FaultBook
@@ -205,7 +206,8 @@ class ContractApp:
         if isinstance(match, NotAllowed):
             return self.answers.not_allowed(incoming.verb, match.allowed)
         method = match.method
-        refused = self.auth.check(method, incoming.headers)
+        placed = routes.placed(self.auth.schemes(), method, incoming, match.path_values)
+        refused = self.auth.check(method, incoming.headers, placed)
         if refused is not None:
             return self.answers.error(ErrorKind.UNAUTHORIZED, refused)
         checked = self.validator.check(method, match.path_values, incoming)

@@ -28,10 +28,12 @@ class AuthChecker:
         names.update(AUTH[s.kind].header(s).lower() for s in self._schemes.values())
         return frozenset(names)
 
-    def check(self, method: Method, headers: Mapping[str, str]) -> str | None:
+    def check(self, method: Method, headers: Mapping[str, str],
+              placed: Mapping[str, str | None] | None = None) -> str | None:
+        """`placed`: the credentials of schemes outside the headers, by scheme name (mock/routes.py)."""
         first: str | None = None
         for alternative in method.auth:
-            reasons = [self._scheme(self._schemes[name], headers) for name in alternative]
+            reasons = [self._scheme(self._schemes[name], headers, placed or {}) for name in alternative]
             failed = next((r for r in reasons if r is not None), None)
             if failed is None:
                 return None
@@ -42,8 +44,14 @@ class AuthChecker:
         wanted = self._credentials.get(input_name)
         return wanted is None or wanted == value
 
-    def _scheme(self, scheme: AuthScheme, headers: Mapping[str, str]) -> str | None:
+    def _scheme(self, scheme: AuthScheme, headers: Mapping[str, str],
+                placed: Mapping[str, str | None]) -> str | None:
+        if scheme.wire is not None:  # a key in the query, the path or the body
+            return AUTH[scheme.kind].verify_placed(scheme, placed.get(scheme.name), self._expect)
         return AUTH[scheme.kind].verify(scheme, headers, self._expect, self._state.token_state)
+
+    def schemes(self) -> list[AuthScheme]:
+        return list(self._schemes.values())
 
     def token_request(self, method: Method, values: Mapping[str, object]) -> str | None:
         """Checks the credentials a token method receives in its body against `credentials`, if given."""

@@ -60,7 +60,7 @@ def _method(provider: Provider, method: Method) -> MethodView:
         result=method.success.python or method.success.model or RAW_RESPONSE,
         keywords=keywords,
         outside_body=tuple(p for p in keywords if p.location is not Location.BODY or p.is_file),
-        operation=operation(method),
+        operation=operation(method, provider),
         takes_out=kind.takes_out,
         returns=f"{kind.returns}; errors raise the provider's typed errors" if kind.returns else "",
         item=item_model(provider, method) or "Any",

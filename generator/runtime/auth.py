@@ -94,14 +94,22 @@ class TokenState:
 class AuthPlan:
     """What one operation sends: fixed credential headers, plus schemes whose token is added at send time."""
 
-    __slots__ = ("headers", "refreshable", "token_schemes")
+    __slots__ = ("headers", "placed", "refreshable", "token_schemes")
 
     def __init__(
-        self, headers: Mapping[str, str], token_schemes: tuple[Scheme, ...], refreshable: bool
+        self,
+        headers: Mapping[str, str],
+        token_schemes: tuple[Scheme, ...],
+        refreshable: bool,
+        placed: tuple[tuple[str, str, str], ...] = (),
     ) -> None:
         self.headers = headers
         self.token_schemes = token_schemes  # each has a TokenState in the client
         self.refreshable = refreshable  # a rejected token can be replaced by fetching a new one
+        self.placed = placed  # credentials in the query, path or body: (location, wire, value), placing.py
+
+
+NO_AUTH = AuthPlan({}, (), False)  # what goes to a URL the spec does not name as the provider's
 
 
 def token_arguments(token_op: Operation[Any], credentials: Credentials) -> dict[str, str]:
@@ -153,6 +161,7 @@ def plan(
         return AuthPlan({}, (), False)
     for alternative in op.auth:
         headers: dict[str, str] = {}
+        placed: list[tuple[str, str, str]] = []
         token_schemes: list[Scheme] = []
         refreshable = False
         for name in alternative:
@@ -171,9 +180,12 @@ def plan(
                 break
             else:
                 given = [v for v in values if v is not None]
-                headers[kind.header_name(scheme)] = kind.header_value(scheme, given)
+                if scheme.wire is None:
+                    headers[kind.header_name(scheme)] = kind.header_value(scheme, given)
+                else:  # a key in the query, the path or the body
+                    placed.append((scheme.location, scheme.wire, kind.header_value(scheme, given)))
         else:
-            return AuthPlan(headers, tuple(token_schemes), refreshable)
+            return AuthPlan(headers, tuple(token_schemes), refreshable, tuple(placed))
     return None
 
 

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from . import auth, failures, lookups, retry
+from . import auth, failures, lookups, placing, retry, routes
 from .decoders import REGISTRY as DECODERS
 from .download import DownloadTarget, Sink, misfiled
 from .errors import CredentialsError, OpiError, ResponseValidationError
@@ -72,13 +72,15 @@ class BaseClient:
         self._max_response_bytes = max_response_bytes
         self._spec = spec
         self._environment = chosen
-        base_url = base_url or os.environ.get(spec.base_url_env) or spec.environments[chosen]
-        self._base_url = base_url.rstrip("/")
+        override = base_url or os.environ.get(spec.base_url_env)
+        self._override = override.rstrip("/") if override else None  # every method goes there (routes.py)
+        self._base_url = self._override or spec.environments[chosen].rstrip("/")
         self._timeout = timeout
         self._max_retries = max_retries
         self._retry_delay = retry_delay
         self._credentials = auth.Credentials(credentials)
         self._masker = Masker(v for k, v in credentials.items() if v and k in spec.secret_inputs)
+        placing.hide_in_httpx_log(placing.url_credentials(spec, credentials))
         given = dict(headers or {})
         replaced = {name.lower() for name in given}  # header names are case-insensitive
         self._headers = {k: v for k, v in spec.headers.items() if k.lower() not in replaced} | given
@@ -126,17 +128,21 @@ class BaseClient:
             prepared.close()  # the files a streamed body opened
 
     def _sending(self, op: Operation[T], prepared: Prepared, timeout: TimeoutTypes | None) -> Steps[T]:
-        plan = self._plan(op)
+        base = routes.base(op, self._environment, self._base_url, self._override)
+        url, trusted = routes.destination(op, prepared.path, base, self._override)
+        plan = self._plan(op) if trusted else auth.NO_AUTH  # no credential for a host the spec did not name
+        if plan.placed:
+            url = placing.apply(plan.placed, url, prepared)
+        masks_url = placing.in_url(plan.placed)
         attempt = 0
         refreshed = resent = False
-        url = self._base_url + prepared.path
         wait = self._timeout if timeout is None else timeout
         while True:
             headers = {**self._headers, **prepared.headers, **plan.headers}
             for scheme in plan.token_schemes:
                 name, value = self._tokens[scheme.name].current() or (yield from self._fetch_token(scheme))
                 headers[name] = value
-            self._log_send(op, prepared, attempt)
+            self._log_send(op, prepared.method, url, attempt)
             retries_left = attempt < self._max_retries
             try:
                 raw, too_large = yield SEND, prepared, url, headers, wait
@@ -156,6 +162,8 @@ class BaseClient:
                 attempt += 1
                 resent = True
                 continue
+            if masks_url:
+                raw.mask_url(self._masker.mask)
             status = raw.status_code
             if status < 300:
                 if misfiled(op.answer_media, raw.headers):  # a file method's JSON error under a 2xx
@@ -244,10 +252,9 @@ class BaseClient:
         for scheme in plan.token_schemes:
             self._tokens[scheme.name].invalidate()
 
-    def _log_send(self, op: Operation[Any], prepared: Prepared, attempt: int) -> None:
+    def _log_send(self, op: Operation[Any], method: str, url: str, attempt: int) -> None:
         if logger.isEnabledFor(logging.DEBUG):
-            url = self._masker.mask(self._base_url + prepared.path)
-            logger.debug("%s %s %s (try %d)", op.name, prepared.method, url, attempt + 1)
+            logger.debug("%s %s %s (try %d)", op.name, method, self._masker.mask(url), attempt + 1)
 
     # --- after sending --------------------------------------------------------------------------------
     def _raw(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from urllib.parse import quote, quote_plus
 
 MASK = "***"
 # Header names that always carry credentials, whatever the spec calls its inputs.
@@ -23,6 +24,9 @@ class Masker:
         # Very short values would mask unrelated text; no real credential is that short.
         if value and len(value) >= 4:
             self._secrets.add(value)
+            # As a credential in a URL shows it: percent-encoded in a path segment or a query value.
+            self._secrets.update(form for form in (quote(value, safe=""), quote(value, safe=":@"), quote_plus(value))
+                                 if form != value)
 
     def mask(self, text: str) -> str:
         # Longest first, so a secret that contains another is masked whole.

@@ -168,7 +168,10 @@ class Operation(_Record, Generic[T]):
 class Scheme(_Record):
     """An auth scheme; `inputs` are the client keywords it reads, in the spec's role order."""
 
-    __slots__ = ("expires_field", "header", "inputs", "kind", "name", "prefix", "token_field", "token_method")
+    __slots__ = (
+        "expires_field", "header", "inputs", "kind", "location", "name", "prefix", "token_field", "token_method",
+        "wire",
+    )
 
     def __init__(
         self,
@@ -181,6 +184,8 @@ class Scheme(_Record):
         token_method: str | None = None,  # oauth2: Python name of the token operation
         token_field: str = "access_token",
         expires_field: str = "expires_in",
+        location: str = HEADER,  # where the credential goes: HEADER, QUERY, PATH or BODY (placing.py)
+        wire: str | None = None,  # its query name, path placeholder or body field, when not in a header
     ) -> None:
         self.name = name
         self.kind = kind
@@ -190,6 +195,8 @@ class Scheme(_Record):
         self.token_method = token_method
         self.token_field = token_field
         self.expires_field = expires_field
+        self.location = location
+        self.wire = wire
 
 
 class ProviderSpec(_Record):
