@@ -206,13 +206,12 @@ def test_a_redirect_is_not_followed(routes: Routes, foreign: MockServer, mode: s
     """httpx drops only `Authorization` on a redirect to another host; the client follows none at all."""
     kwargs = {"text": "x"} if name == "post_notice" else {}
     moved = Canned(307, b"", {"Location": f"{foreign.url}/account"})
-    with canned_server([moved]) as (url, seen):
-        with pytest.raises(routes.pkg.ApiError) as caught:
-            if mode == "own http client":
-                with httpx.Client(follow_redirects=True) as http:
-                    call(routes, "sync", name, base_url=url, http_client=http, kwargs=kwargs)
-            else:
-                call(routes, mode, name, base_url=url, kwargs=kwargs)
+    with canned_server([moved]) as (url, seen), pytest.raises(routes.pkg.ApiError) as caught:
+        if mode == "own http client":
+            with httpx.Client(follow_redirects=True) as http:
+                call(routes, "sync", name, base_url=url, http_client=http, kwargs=kwargs)
+        else:
+            call(routes, mode, name, base_url=url, kwargs=kwargs)
     assert caught.value.status == 307 and len(seen) == 1
     assert foreign.requests == []
 
