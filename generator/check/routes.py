@@ -65,7 +65,9 @@ def url_parameters(ctx: Context, _: Node) -> None:
             if not isinstance(schema, dict) or schema.get("type") != "string" or schema.get("format") != "uri":
                 ctx.add((*here, "schema"), f"the URL parameter '{wire}' must be {{type: string, format: uri}}")
             example = param.get("example")
-            if isinstance(example, str) and origin(example) not in declared:
+            if isinstance(example, str) and not origin(example)[1]:
+                ctx.add((*here, "example"), f"example '{example}' is not an absolute http(s) URL")
+            elif isinstance(example, str) and origin(example) not in declared:
                 ctx.add((*here, "example"), f"example URL '{example}' is not on a host the spec declares "
                         "(environments, their hosts or auth.hosts)")
 

@@ -64,4 +64,4 @@ def _encodings(value: str) -> re.Pattern[str]:
 
 
 def _triples(encoded: str) -> list[str]:
-    return [encoded[i:i + 3] for i in range(0, len(encoded), 3)]
+    return [encoded[i : i + 3] for i in range(0, len(encoded), 3)]

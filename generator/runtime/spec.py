@@ -169,7 +169,15 @@ class Scheme(_Record):
     """An auth scheme; `inputs` are the client keywords it reads, in the spec's role order."""
 
     __slots__ = (
-        "expires_field", "header", "inputs", "kind", "location", "name", "prefix", "token_field", "token_method",
+        "expires_field",
+        "header",
+        "inputs",
+        "kind",
+        "location",
+        "name",
+        "prefix",
+        "token_field",
+        "token_method",
         "wire",
     )
 
