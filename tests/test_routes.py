@@ -95,6 +95,13 @@ def test_every_method_reaches_the_one_server_with_its_credential_in_place(
         assert "authorization" not in request.headers
 
 
+def test_the_base_url_option_sends_a_content_host_method_to_the_one_server(routes: Routes,
+                                                                          server: MockServer) -> None:
+    run = opi(routes, "GetFile", "--file-id=f-1", f"--base-url={server.url}")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["id"] == "f-1" and len(server.requests_for("GetFile")) == 1
+
+
 def test_the_contract_server_checks_each_credential_at_its_place(routes: Routes, server: MockServer) -> None:
     base = server.url
     with httpx.Client() as http:
