@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from generator.ir import Provider
 from generator.pipeline import generate, load_providers
@@ -29,6 +30,14 @@ CREDS = {
     "oauth_token": "y0_s3cr3t-oauth",
 }
 ENV = {f"OPI_XROUTES_{name.upper()}": value for name, value in CREDS.items()}
+
+
+def secret_forms() -> set[str]:
+    """Each credential as it is and as URLs and forms encode it (`+`, `/`, `=`, ` ` and `&` percent-encoded
+    the ways httpx, yarl and urllib do): none of these may show anywhere."""
+    return {form for value in CREDS.values()
+            for form in (value, quote(value, safe=""), quote(value, safe=":@"), quote(value, safe="/:@"),
+                         quote_plus(value), quote_plus(value, safe="/"))}
 
 
 @dataclass

@@ -7,6 +7,8 @@ clients and the CLI against the contract server, which checks each credential at
 from __future__ import annotations
 
 import json
+import socket
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,13 +17,13 @@ import httpx
 import pytest
 from client_support import Canned, canned_server
 from openapi_spec_validator import validate
-from routes_support import CREDS, Routes, call, generated_routes, opi
+from routes_support import CREDS, Routes, call, generated_routes, opi, secret_forms
 
 from generator.mock import MockServer, RecordedRequest
 from generator.render.openapi import document
 
 METHODS = ["GetAccount", "GetUploadUrl", "UploadFile", "GetFile", "SendMessage", "PostNotice",
-           "PostFormNotice", "GetDisk"]
+           "PostFormNotice", "PostPartNotice", "GetDisk"]
 UPLOAD = "https://upload.routes.example.com/put/u-123"  # the spec's example (a declared host)
 
 
@@ -87,6 +89,8 @@ def test_every_method_reaches_the_one_server_with_its_credential_in_place(
         assert request.query[scheme.wire or ""] == [value]
     elif scheme.location == "path":
         assert request.path == method.path.replace("{token}", value)
+    elif scheme.location == "body" and method.body_content == "multipart":
+        assert f'name="{scheme.wire}"\r\n\r\n{value}\r\n'.encode() in request.body
     elif scheme.location == "body":
         assert (request.json or request.form or {})[scheme.wire or ""] == value
     else:
@@ -118,6 +122,20 @@ def test_the_contract_server_checks_each_credential_at_its_place(routes: Routes,
     assert oauth.json()["error"]["message"] == "Malformed Authorization header: expected 'OAuth <key>'"
     assert [in_header.status_code, wrong.status_code, path.status_code, body.status_code, oauth.status_code,
             ok.status_code] == [401, 401, 401, 401, 401, 200]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("name", ["send_message", "get_account"])
+def test_a_failed_connection_shows_no_credential_of_the_url(routes: Routes, mode: str, name: str) -> None:
+    with socket.socket() as free:  # a port nobody listens on
+        free.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{free.getsockname()[1]}"
+    kwargs = {"chat_id": 1, "text": "x"} if name == "send_message" else {}
+    with pytest.raises(routes.pkg.TransportError) as caught:
+        call(routes, mode, name, base_url=url, kwargs=kwargs)
+    shown = "".join(traceback.format_exception(caught.value)) + repr(caught.value)
+    assert "127.0.0.1" in shown or "connect" in shown.lower()
+    assert not any(v in shown for v in secret_forms())
 
 
 # --- per-method hosts ----------------------------------------------------------------------------------
@@ -203,7 +221,7 @@ def test_the_cli_sends_no_credential_to_a_foreign_upload_url(
     assert run.returncode == 4, run.stderr
     (request,) = foreign.requests_for("UploadFile")
     assert shows_credential(request) == []
-    assert not any(v in run.stdout + run.stderr for v in CREDS.values())
+    assert not any(v in run.stdout + run.stderr for v in secret_forms())
 
 
 # --- redirects -----------------------------------------------------------------------------------------
@@ -264,4 +282,4 @@ def test_the_cli_dry_run_shows_the_request_with_every_credential_masked(routes: 
         assert run.returncode == 0, run.stderr
         shown = json.loads(run.stdout)
         assert "***" in json.dumps(shown)
-        assert not any(v in run.stdout + run.stderr for v in CREDS.values())
+        assert not any(v in run.stdout + run.stderr for v in secret_forms())
