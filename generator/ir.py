@@ -102,6 +102,8 @@ class AuthScheme:
     options: dict[str, Any] = field(default_factory=dict)  # the kind's own settings (kinds.AuthKind.options)
     refresh_field: str | None = None  # where the token answer carries a refresh token
     flow: UserFlow | None = None  # a user flow's endpoints (oauth2_code, oauth2_device)
+    location: str = "header"  # where the credential travels: header, query, path or body (api_key only)
+    wire: str | None = None  # its query name, path placeholder or body field when not in a header
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class Environment:
     url: str
     description: str
     default: bool
+    hosts: tuple[tuple[str, str], ...] = ()  # (host name, base URL): other hosts some methods go to
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,8 @@ class Method:
     body_media: str | None = None  # the body's declared media type (binary, text bodies)
     body_style: str | None = None  # "brackets": a form body's nested fields in bracket notation
     pagination: Pagination | None = None  # how a list method pages, if it does
+    host: str | None = None  # the environments' host it goes to (`environments[].hosts`), else their url
+    url_parameter: str | None = None  # Python name of the parameter that is the whole URL (`PUT {url}`)
 
     @property
     def success(self) -> Response:
@@ -350,6 +355,7 @@ class Provider:
     docs_folder: str  # the provider's docs folder: its title's slug, unless another spec has the same one
     unions: tuple[NamedUnion, ...] = ()  # the named schemas that are a oneOf / anyOf
     webhooks: Webhooks | None = None  # the events the provider sends, if the spec declares them
+    credential_hosts: tuple[str, ...] = ()  # `auth.hosts`: more base URLs that may receive credentials
 
     @property
     def default_environment(self) -> Environment:

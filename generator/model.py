@@ -15,6 +15,7 @@ from .model_paging import pagination
 from .model_webhooks import webhooks_of
 from .names import slug, snake
 from .naming import ERROR_MODEL, MethodName, ParamName, SpecNames
+from .routes import place, url_parameter
 
 _PY_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
@@ -114,7 +115,8 @@ class _Builder:
         envs = self.data["environments"]
         default = next((e["name"] for e in envs if e.get("default")), envs[0]["name"])
         return tuple(
-            ir.Environment(e["name"], e["url"].rstrip("/"), e.get("description", ""), e["name"] == default)
+            ir.Environment(e["name"], e["url"].rstrip("/"), e.get("description", ""), e["name"] == default,
+                           hosts=tuple((k, v.rstrip("/")) for k, v in (e.get("hosts") or {}).items()))
             for e in envs
         )
 
@@ -136,6 +138,7 @@ class _Builder:
                 token_field=spec.get("token_field", "access_token"),
                 expires_field=spec.get("expires_field", "expires_in"), options=kind.options(spec),
                 refresh_field=spec.get("refresh_field", kind.refresh_field), flow=kind.flow(spec, tuple(inputs)),
+                location=place(spec), wire=spec.get("name"),
             ))
         return tuple(out)
 
@@ -287,6 +290,8 @@ class _Builder:
             body_media=(raw.get("body") or {}).get("media_type"),
             body_style=(raw.get("body") or {}).get("style"),
             pagination=pagination(raw.get("pagination"), raw_params, params),
+            host=raw.get("host"),
+            url_parameter=next((p.py_name for p in params if p.wire == url_parameter(raw["http"])), None),
         )
 
     def build(self) -> ir.Provider:
@@ -319,6 +324,7 @@ class _Builder:
             docs_folder=slug(prov["title"]) or self.alias,
             unions=tuple(self.named_union(n, s) for n, s in sorted(self.schemas.items()) if _is_union(s)),
             webhooks=webhooks_of(self.data),
+            credential_hosts=tuple(u.rstrip("/") for u in self.data["auth"].get("hosts") or ()),
         )
 
     def named_union(self, name: str, schema: dict[str, Any]) -> ir.NamedUnion:

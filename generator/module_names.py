@@ -30,6 +30,7 @@ CLIENT_IMPORTS: tuple[tuple[str, ...], ...] = (
         f"from opi._runtime.spec import {', '.join(sorted(spec.__all__))}",  # every record class
         "from opi._runtime.pages import Paging, aiter_items, aiter_pages, iter_items, iter_pages",
         "from opi._runtime.accept import MediaChoice",
+        "from opi._runtime.routes import Route",
     ),
 )
 

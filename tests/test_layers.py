@@ -27,6 +27,8 @@ LAYERS: dict[str, int] = {
     "generator.jsonschema_form": 1,
     "generator.write": 1,
     "generator.http_syntax": 1,
+    # Where requests go (hosts, URLs from parameters, credential places), read from the spec's data.
+    "generator.routes": 1,
     # What the generated client module exposes, read from the runtime's source (without importing httpx).
     "generator.runtime_api": 1,
     # The names the generated client and models modules bind (from the runtime's own lists).

@@ -6,6 +6,9 @@ messages, reprs, args and formatted tracebacks (with their causes), and for the 
 `--debug` and `--test` (the dry run). Secrets are the client credentials the spec marks secret, secret method arguments, and every token the
 contract server issued during the run. The one place a secret may show is the result of a token method: the
 token is what the caller asked for (stdout of `opi <alias> GetToken`, and the model's dump, never its repr).
+
+Credentials in the query, a path segment and a body field: the same sweep in test_secrets_scan_routes.py
+(apart, so that tests/test_extra_specs.py, which runs this file on its extra specs, does not run it again).
 """
 
 from __future__ import annotations
@@ -154,3 +157,4 @@ def test_cli_shows_no_secret(
         if scenario == "ok" and is_token_method(p, m) and secret not in credentials(p).values():
             continue  # the issued token is the answer the caller asked for
         assert secret not in out, f"{secret!r} on stdout"
+

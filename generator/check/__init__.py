@@ -24,6 +24,7 @@ from . import (  # noqa: F401
     parameters,
     provider,
     responses,
+    routes,
     schemas,
     spec_format,
     unions,

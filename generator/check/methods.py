@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..names import CLIENT_MEMBERS
+from ..routes import credential_placeholders
 from .core import Context, Node, rule
 from .names import clash
 
@@ -49,8 +50,9 @@ def paths(ctx: Context, _: Node) -> None:
         if "{" in _PLACEHOLDER.sub("", path) or "}" in _PLACEHOLDER.sub("", path):
             ctx.add(("methods", i, "http"), "unbalanced braces in path")
         path_params = {names.params[j].wire: j for j, p in enumerate(params) if p["in"] == "path"}
+        credentials = credential_placeholders(method, ctx.data)  # filled by a path credential
         for placeholder in placeholders:
-            if placeholder not in path_params:
+            if placeholder not in path_params and placeholder not in credentials:
                 ctx.add(("methods", i, "http"), f"path placeholder '{{{placeholder}}}' has no path parameter")
         for wire, j in path_params.items():
             here = ("methods", i, "parameters", j)

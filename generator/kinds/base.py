@@ -169,6 +169,9 @@ class AuthKind:
     def options(self, scheme: Mapping[str, Any]) -> dict[str, Any]:
         """The kind's own settings from its spec keys, for the runtime's `Scheme.options` (JSON values)."""
         return {}
+    def verify_placed(self, scheme: AuthScheme, value: str | None, expect: Expect) -> str | None:
+        """The same for a credential in the query, the path or the body (`value`: what is there)."""
+        raise NotImplementedError
 
 
 def split_credential(value: str, word: str) -> str | None:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, unquote
 from ..contract import ErrorKind, token_methods
 from ..ir import AuthScheme, Idempotency, Lookup, Method, Provider
 from ..kinds.base import Received
-from . import accept
+from . import accept, routes
 from .answers import Answers
 from .auth import AuthChecker, token_answer
 from .examples import Chooser, UnknownExample
@@ -222,7 +222,8 @@ class ContractApp:
         if isinstance(match, NotAllowed):
             return self.answers.not_allowed(incoming.verb, match.allowed)
         method = match.method
-        refused = self.auth.check(method, received)
+        placed = routes.placed(self.auth.schemes(), method, incoming, match.path_values)
+        refused = self.auth.check(method, received, placed)
         if refused is not None:
             return self.answers.error(ErrorKind.UNAUTHORIZED, refused)
         if method.name in self._token_methods:

@@ -49,20 +49,24 @@ class AuthChecker:
             self._seen.add(key)
         return fresh
 
-    def check(self, method: Method, request: Received) -> str | None:
+    def check(self, method: Method, request: Received,
+              placed: Mapping[str, str | None] | None = None) -> str | None:
         """None when the request's credentials satisfy one of the method's auth alternatives, else why not.
-        Signing kinds recompute their signature over the request as received."""
+        Signing kinds recompute their signature over the request as received; `placed`: the credentials of
+        schemes outside the headers, by scheme name (mock/routes.py)."""
         request = Received(request.method, request.url, request.headers, request.body, self.first_use)
         first: str | None = None
         for alternative in method.auth:
-            reasons = [self._scheme(self._schemes[name], request) for name in alternative]
+            reasons = [self._scheme(self._schemes[name], request, placed or {}) for name in alternative]
             failed = next((r for r in reasons if r is not None), None)
             if failed is None:
                 return None
             first = first or failed
         return first
 
-    def _scheme(self, scheme: AuthScheme, request: Received) -> str | None:
+    def _scheme(self, scheme: AuthScheme, request: Received, placed: Mapping[str, str | None]) -> str | None:
+        if scheme.wire is not None:  # a key in the query, the path or the body
+            return AUTH[scheme.kind].verify_placed(scheme, placed.get(scheme.name), self._expect)
         return AUTH[scheme.kind].verify_request(scheme, request, self._credentials.get, self._state.token_state)
 
     def token_endpoint(self, request: Received) -> tuple[AuthScheme, int, dict[str, object]] | None:
@@ -73,6 +77,13 @@ class AuthChecker:
                 status, body = kind.issue(scheme, request, self._credentials.get)
                 return scheme, status, body
         return None
+
+    def _expect(self, input_name: str, value: str) -> bool:
+        wanted = self._credentials.get(input_name)
+        return wanted is None or wanted == value
+
+    def schemes(self) -> list[AuthScheme]:
+        return list(self._schemes.values())
 
     def token_request(self, method: Method, values: Mapping[str, object]) -> str | None:
         """Checks the credentials a token method receives in its body against `credentials`, if given."""

@@ -18,12 +18,14 @@ class Masker:
     def __init__(self, provider: Provider, credential_headers: frozenset[str]) -> None:
         self.alias = provider.alias
         params = [p for m in provider.methods for p in m.parameters if p.secret]
+        placed = [s.wire for s in provider.schemes if s.wire is not None]  # keys in the query, path or body
         self._fields = frozenset(p.wire for p in params if p.location in (Location.BODY, Location.QUERY))
         if any(s.flow is not None or s.refresh_field for s in provider.schemes):  # OAuth requests
             self._fields |= OAUTH_FIELDS
+        self._fields |= frozenset(placed)
         self._headers = credential_headers | {p.wire.lower() for p in params if p.location is Location.HEADER}
         self._path_params = {
-            m.name: [p.wire for p in m.parameters if p.secret and p.location is Location.PATH]
+            m.name: [p.wire for p in m.parameters if p.secret and p.location is Location.PATH] + placed
             for m in provider.methods
         }
 

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..ir import JsonSchema, Location, Method, Provider
+from .routes import path_credentials, served_path, url_values
 from .values import scalar
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
@@ -55,7 +56,7 @@ class _Route:
 def _compile(method: Method, index: int) -> _Route:
     names: dict[str, str] = {}
     patterns: list[re.Pattern[str] | str] = []
-    for segment in method.path.split("/"):
+    for segment in served_path(method).split("/"):
         if "{" not in segment:
             patterns.append(unquote(segment))
             continue
@@ -74,6 +75,7 @@ class Router:
     def __init__(self, provider: Provider, defs: dict[str, JsonSchema]) -> None:
         self._routes = [_compile(m, i) for i, m in enumerate(provider.methods)]
         self._defs = defs
+        self._credentials = path_credentials(provider)  # path segments that hold a credential
 
     def _typed(self, route: _Route, raw: dict[str, str]) -> tuple[dict[str, Any] | None, str]:
         values: dict[str, Any] = {}
@@ -85,6 +87,7 @@ class Router:
                 kind = param.schema.get("type", "value")
                 return None, f"{param.wire} must be {'an' if str(kind)[0] in 'aeiou' else 'a'} {kind}"
             values[param.wire] = value
+        values.update({wire: raw[wire] for wire in self._credentials if wire in raw})
         return values, ""
 
     def match(self, verb: str, raw_path: str, query: dict[str, list[str]]) -> Matched | NotAllowed | NoRoute:
@@ -110,7 +113,7 @@ class Router:
         best = min(c[0].specificity for c in same_verb)
         tied = [c for c in same_verb if c[0].specificity == best]
         route, values = max(tied, key=lambda c: self._fit(c[0].method, query))
-        return Matched(route.method, values)
+        return Matched(route.method, {**url_values(route.method), **values})
 
     @staticmethod
     def _fit(method: Method, query: dict[str, list[str]]) -> tuple[int, int]:

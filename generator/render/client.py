@@ -88,7 +88,7 @@ def _method(provider: Provider, method: Method) -> MethodView:
         result=" | ".join(dict.fromkeys(c.result for c in offered)) if offered else _result(method.success),
         keywords=keywords,
         outside_body=tuple(p for p in keywords if p.location is not Location.BODY or p.is_file),
-        operation=operation(method),
+        operation=operation(method, provider),
         takes_out=kind.takes_out or any(c.takes_out for c in offered),
         returns=returns,
         item=item_model(provider, method) or "Any",

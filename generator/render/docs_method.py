@@ -12,6 +12,7 @@ from .docs_examples import credentials, examples
 from .docs_layout import Layout, front_matter
 from .docs_pages import CodeBlock, MethodPage, Row
 from .docs_paging import paging_doc
+from .docs_routes import route_tips
 from .docs_types import (
     BR,
     CHECK,
@@ -181,8 +182,9 @@ def _result(response: Response) -> tuple[str, str]:
     return f"({size}{media})\n", "text"
 
 
-def _tips(method: Method) -> list[str]:
+def _tips(provider: Provider, method: Method) -> list[str]:
     tips = [md(note) for note in method.notes]
+    tips.extend(route_tips(provider, method))
     tips.extend("Differs from the provider's page: " + md(erratum) for erratum in method.errata)
     if method.safety.note:
         tips.append("Retries: " + md(method.safety.note))
@@ -224,7 +226,7 @@ def method_page(provider: Provider, method: Method, where: Layout) -> MethodPage
         returns=returns,
         return_fields=fields,
         answers=answers,
-        tips=tuple(_tips(method)),
+        tips=tuple(_tips(provider, method)),
         python=CodeBlock(fence(code_examples.python), 'python title="Code example"', code_examples.python),
         bash=CodeBlock(fence(code_examples.bash), 'bash title="CLI command example"', code_examples.bash),
         batch=CodeBlock(fence(code_examples.batch), 'batch title="CLI command example"', code_examples.batch),

@@ -26,6 +26,7 @@ from ..ir import AuthScheme, Location, Method, Parameter, Provider
 from ..kinds import ANSWERS, AUTH, BODIES
 from .openapi_accept import answer_content, not_acceptable
 from .openapi_paging import EXTENSION, x_pagination
+from .openapi_routes import adjust
 
 OPENAPI = "3.1.0"
 REFS = "#/components/schemas/"
@@ -65,6 +66,7 @@ def document(provider: Provider) -> dict[str, Any]:
             "securitySchemes": {s.name: _scheme(provider, s) for s in provider.schemes},
         },
     }
+    adjust(provider, doc)  # per-method hosts, URL parameters, keys in the path or the body
     return doc
 
 

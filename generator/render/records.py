@@ -14,7 +14,7 @@ from typing import Any
 from ..ir import AuthScheme, Input, Method, Parameter, Provider
 from ..ir import Safety as SafetyIR
 from ..kinds import ANSWERS
-from ..runtime import accept, cli_pages, cli_table, pages, spec, uploads
+from ..runtime import accept, cli_pages, cli_table, pages, routes, spec, uploads
 from .cli_rules import (
     check_names,
     credential_ways,
@@ -56,8 +56,10 @@ def safety(s: SafetyIR) -> Record:
     return record(spec.Safety, s.kind.value, header=s.header or None, field=s.field or None, lookup=lookup)
 
 
-def features(method: Method) -> dict[str, Record | tuple[Record, ...] | Rows]:
+def features(method: Method, provider: Provider | None = None) -> dict[str, Record | tuple[Record, ...] | Rows]:
     found: dict[str, Record | tuple[Record, ...] | Rows] = {}
+    if provider is not None and (method.host or method.url_parameter):
+        found[routes.FEATURE] = route(provider, method)
     p = method.pagination
     if p is not None:
         found[pages.FEATURE] = record(
@@ -73,7 +75,18 @@ def features(method: Method) -> dict[str, Record | tuple[Record, ...] | Rows]:
     return found
 
 
-def operation(method: Method) -> Record:
+def route(provider: Provider, method: Method) -> Record:
+    """Where a method goes when not to the environment's URL (runtime/routes.py)."""
+    hosts = {e.name: dict(e.hosts)[method.host] for e in provider.environments} if method.host else {}
+    url = next((p.wire for p in method.parameters if p.py_name == method.url_parameter), None)
+    trusted = tuple(dict.fromkeys(
+        [u for e in provider.environments for u in (e.url, *dict(e.hosts).values())] + list(provider.credential_hosts)
+    )) if url else ()
+    return record(routes.Route, hosts=hosts, url=url, trusted=trusted, rows=True)
+
+
+def operation(method: Method, provider: Provider | None = None) -> Record:
+    """`provider`: for a method with its own host or a URL parameter (its route record)."""
     return record(
         spec.Operation,
         name=method.name,
@@ -90,7 +103,7 @@ def operation(method: Method) -> Record:
         answer_content=method.success.content,
         answer_media=_answer_media(method),
         safety=safety(method.safety),
-        features=features(method),  # feature name -> its record, for behaviours beyond these fields
+        features=features(method, provider),  # feature name -> its record, for behaviours beyond these fields
         keep=("params", "auth"),  # written even when empty: a reader sees "no parameters", "no auth"
         rows=True,
     )
@@ -128,6 +141,8 @@ def scheme(provider: Provider, s: AuthScheme) -> Record:
         tuple(i.name for i in s.inputs),
         header=s.header or None,
         prefix=s.prefix,
+        location=s.location,
+        wire=s.wire,
         **token,
         **fields,
         options=s.options,

@@ -103,7 +103,7 @@ class TokenState:
 class AuthPlan:
     """What one operation sends: fixed credential headers, plus schemes whose token is added at send time."""
 
-    __slots__ = ("headers", "refreshable", "signed", "token_schemes")
+    __slots__ = ("headers", "placed", "refreshable", "signed", "token_schemes")
 
     def __init__(
         self,
@@ -111,11 +111,16 @@ class AuthPlan:
         token_schemes: tuple[Scheme, ...],
         refreshable: bool,
         signed: tuple[Scheme, ...] = (),
+        placed: tuple[tuple[str, str, str], ...] = (),
     ) -> None:
         self.headers = headers
         self.token_schemes = token_schemes  # each has a TokenState in the client
         self.refreshable = refreshable  # a rejected token can be replaced by fetching a new one
         self.signed = signed  # schemes whose signer (signing.py) signs every try
+        self.placed = placed  # credentials in the query, path or body: (location, wire, value), placing.py
+
+
+NO_AUTH = AuthPlan({}, (), False)  # what goes to a URL the spec does not name as the provider's
 
 
 def token_arguments(token_op: Operation[Any], credentials: Credentials) -> dict[str, str]:
@@ -171,6 +176,7 @@ def plan(
         return AuthPlan({}, (), False)
     for alternative in op.auth:
         headers: dict[str, str] = {}
+        placed: list[tuple[str, str, str]] = []
         token_schemes: list[Scheme] = []
         signed: list[Scheme] = []
         refreshable = False
@@ -194,9 +200,12 @@ def plan(
                 break
             else:
                 given = [v for v in values if v is not None]
-                headers[kind.header_name(scheme)] = kind.header_value(scheme, given)
+                if scheme.wire is None:
+                    headers[kind.header_name(scheme)] = kind.header_value(scheme, given)
+                else:  # a key in the query, the path or the body
+                    placed.append((scheme.location, scheme.wire, kind.header_value(scheme, given)))
         else:
-            return AuthPlan(headers, tuple(token_schemes), refreshable, tuple(signed))
+            return AuthPlan(headers, tuple(token_schemes), refreshable, tuple(signed), tuple(placed))
     return None
 
 

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from . import auth, failures, lookups, oauth_refresh, retry, signing
+from . import auth, failures, lookups, oauth_refresh, placing, retry, routes, signing
 from .accept import answering
 from .decoders import REGISTRY as DECODERS
 from .download import DownloadTarget, Sink, misfiled
@@ -73,13 +73,15 @@ class BaseClient:
         self._max_response_bytes = max_response_bytes
         self._spec = spec
         self._environment = chosen
-        base_url = base_url or os.environ.get(spec.base_url_env) or spec.environments[chosen]
-        self._base_url = base_url.rstrip("/")
+        override = base_url or os.environ.get(spec.base_url_env)
+        self._override = override.rstrip("/") if override else None  # every method goes there (routes.py)
+        self._base_url = self._override or spec.environments[chosen].rstrip("/")
         self._timeout = timeout
         self._max_retries = max_retries
         self._retry_delay = retry_delay
         self._credentials = auth.Credentials(credentials)
         self._masker = Masker(v for k, v in credentials.items() if v and k in spec.secret_inputs)
+        placing.hide_in_httpx_log(placing.url_credentials(spec, credentials))
         given = dict(headers or {})
         replaced = {name.lower() for name in given}  # header names are case-insensitive
         self._headers = {k: v for k, v in spec.headers.items() if k.lower() not in replaced} | given
@@ -142,10 +144,14 @@ class BaseClient:
             prepared.close()  # the files a streamed body opened
 
     def _sending(self, op: Operation[T], prepared: Prepared, timeout: TimeoutTypes | None) -> Steps[T]:
-        plan = self._plan(op)
+        base = routes.base(op, self._environment, self._base_url, self._override)
+        url, trusted = routes.destination(op, prepared.path, base, self._override)
+        plan = self._plan(op) if trusted else auth.NO_AUTH  # no credential for a host the spec did not name
+        if plan.placed:
+            url = placing.apply(plan.placed, url, prepared)
+        masks_url = placing.in_url(plan.placed)
         attempt = 0
         refreshed = resent = False
-        url = self._base_url + prepared.path
         wait = self._timeout if timeout is None else timeout
         while True:
             headers = {**self._headers, **prepared.headers, **plan.headers}
@@ -155,7 +161,7 @@ class BaseClient:
             if plan.signed:  # signed as it leaves, again on every try
                 signers = tuple(self._signers[s.name] for s in plan.signed)
                 headers = yield from signing.sign(signers, prepared, url, headers, wait, self._masker)
-            self._log_send(op, prepared, attempt)
+            self._log_send(op, prepared.method, url, attempt)
             retries_left = attempt < self._max_retries
             try:
                 raw, too_large = yield SEND, prepared, url, headers, wait
@@ -175,6 +181,8 @@ class BaseClient:
                 attempt += 1
                 resent = True
                 continue
+            if masks_url:
+                raw.mask_url(self._masker.mask)
             status = raw.status_code
             if status < 300:
                 if misfiled(op.answer_media, raw.headers):  # a file method's JSON error under a 2xx
@@ -316,10 +324,9 @@ class BaseClient:
             self._on_tokens(oauth_refresh.tokens(scheme, token, lifetime, state.refresh))
         return header
 
-    def _log_send(self, op: Operation[Any], prepared: Prepared, attempt: int) -> None:
+    def _log_send(self, op: Operation[Any], method: str, url: str, attempt: int) -> None:
         if logger.isEnabledFor(logging.DEBUG):
-            url = self._masker.mask(self._base_url + prepared.path)
-            logger.debug("%s %s %s (try %d)", op.name, prepared.method, url, attempt + 1)
+            logger.debug("%s %s %s (try %d)", op.name, method, self._masker.mask(url), attempt + 1)
 
     # --- after sending --------------------------------------------------------------------------------
     def _raw(

@@ -118,7 +118,7 @@ class SyncClient(BaseClient):
         """Send once and read the answer, at most `max_response_bytes` of it: (answer, cut at the limit)."""
         request = build(self._http, prepared, url, headers, timeout)
         ends = deadline(timeout)
-        response = self._http.send(request, stream=True)
+        response = self._http.send(request, stream=True, follow_redirects=False)  # credentials stay home
         body = receiver(response, prepared, self._max_response_bytes, ends)
         try:
             if body.wanted:
@@ -236,7 +236,7 @@ class AsyncClient(BaseClient):
             return raw, read.too_large
         request = build(self._http, prepared, url, headers, timeout)
         ends = deadline(timeout)
-        response = await self._http.send(request, stream=True)
+        response = await self._http.send(request, stream=True, follow_redirects=False)
         body = receiver(response, prepared, self._max_response_bytes, ends)
         spool = Spool(body)  # a file's writes go to a worker thread, off the event loop
         try:

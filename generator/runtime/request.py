@@ -184,7 +184,9 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
     query: QueryItems = []
     for wire, value in params.items():
         location = info.by_wire[wire].location
-        if location == PATH:
+        if location == PATH and path == "{" + wire + "}":  # the whole URL (routes.py)
+            path = text(value)
+        elif location == PATH:
             path = path.replace("{" + wire + "}", quote(text(value), safe=""))
         elif location == QUERY and info.by_wire[wire].style == "brackets":
             query += brackets(wire, value)

@@ -219,12 +219,14 @@ class Scheme(_Record):
         "header",
         "inputs",
         "kind",
+        "location",
         "name",
         "options",
         "prefix",
         "refresh_field",
         "token_field",
         "token_method",
+        "wire",
     )
 
     def __init__(
@@ -241,6 +243,8 @@ class Scheme(_Record):
         options: Mapping[str, Any] = NO_FEATURES,  # a kind's own settings (a signing kind's region, ...)
         refresh_field: str | None = None,  # where a token answer carries a refresh token (None: it does not)
         flow: UserFlow | None = None,  # a user flow's endpoints (the tokens come from `opi ... login`)
+        location: str = HEADER,  # where the credential goes: HEADER, QUERY, PATH or BODY (placing.py)
+        wire: str | None = None,  # its query name, path placeholder or body field, when not in a header
     ) -> None:
         self.refresh_field = refresh_field
         self.flow = flow
@@ -253,6 +257,8 @@ class Scheme(_Record):
         self.token_field = token_field
         self.expires_field = expires_field
         self.options = options
+        self.location = location
+        self.wire = wire
 
 
 class ProviderSpec(_Record):

@@ -500,6 +500,21 @@ headers:
         media_type: text/plain
         schema: {type: string}
 """)),
+    # Where requests go (issue 16): hosts, URL parameters, API keys in the query, path or body.
+    case("host-unknown", after("    http: GET /refunds/{refund_id}\n", "    host: content\n")),
+    case("host-missing-in-an-environment", after("    default: true\n", "    hosts: {content: 'https://files.example.com/v1'}\n")),
+    case("url-parameter-not-a-uri", sub("    http: GET /refunds/{refund_id}\n", "    http: GET {refund_id}\n")),
+    case("url-parameter-example-on-a-foreign-host", sub("    http: GET /refunds/{refund_id}\n", "    http: GET {refund_id}\n"),
+         sub("        schema: {type: string}\n        example: rf_1\n",
+             "        schema: {type: string, format: uri}\n        example: 'https://elsewhere.example.net/r/1'\n")),
+    case("api-key-in-query-without-name", sub("  require: [[oauth]]\n", "    qkey: {type: api_key, in: query, key: {name: qkey, description: Key}}\n  require: [[oauth]]\n")),
+    case("api-key-in-header-with-name", sub("  require: [[oauth]]\n", "    hkey: {type: api_key, header: X-Key, name: key, key: {name: hkey, description: Key}}\n  require: [[oauth]]\n")),
+    case("path-key-without-placeholder", sub("  require: [[oauth]]\n", "    pkey: {type: api_key, in: path, name: token, key: {name: pkey, description: Key}}\n  require: [[oauth]]\n"),
+         after("    http: GET /refunds/{refund_id}\n", "    auth: [[pkey]]\n")),
+    case("body-key-on-a-method-without-body", sub("  require: [[oauth]]\n", "    bkey: {type: api_key, in: body, name: auth, key: {name: bkey, description: Key}}\n  require: [[oauth]]\n"),
+         after("    http: GET /refunds/{refund_id}\n", "    auth: [[bkey]]\n")),
+    case("query-key-named-like-a-parameter", sub("  require: [[oauth]]\n", "    qkey: {type: api_key, in: query, name: reference, key: {name: qkey, description: Key}}\n  require: [[oauth]]\n"),
+         after("    http: GET /refunds\n", "    auth: [[qkey]]\n")),
 ]
 
 
