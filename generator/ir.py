@@ -215,6 +215,31 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class FailureInAnswer:
+    """How a 2xx answer says the call failed (`errors.in_success` or a method's `in_success`). Paths are
+    tuples of wire keys (integers index lists), as the spec's dotted paths or JSON pointers give them."""
+
+    field: tuple[str | int, ...]
+    test: str  # equals | not_equals | present | absent (runtime/answer_errors.py)
+    value: Any  # equals, not_equals: the value compared with
+    message: tuple[tuple[str | int, ...], ...]
+    codes: tuple[tuple[str | int, ...], ...]
+    error: str  # the ApiError class raised
+    body: Any  # the failure answer the contract server sends for an invalid call ('{message}' marks the text)
+    status: int = 200  # ... and its status
+    spec: Any = None  # the declaration as written (for the docs and the OpenAPI export)
+
+
+@dataclass(frozen=True)
+class ParameterGroup:
+    """A rule across parameters (`parameter_groups`): `rule` is a key of runtime/param_groups.RULES;
+    `parameters` are Python names, in the spec's order."""
+
+    rule: str
+    parameters: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Method:
     name: str  # PascalCase as in OPI
     py_name: str
@@ -240,6 +265,17 @@ class Method:
     body_media: str | None = None  # the body's declared media type (binary, text bodies)
     body_style: str | None = None  # "brackets": a form body's nested fields in bracket notation
     pagination: Pagination | None = None  # how a list method pages, if it does
+    in_success: FailureInAnswer | None = None  # how a success answer says the call failed, if it can
+    parameter_groups: tuple[ParameterGroup, ...] = ()  # rules across parameters
+
+    def group_params(self, group: ParameterGroup) -> tuple[Parameter, ...]:
+        by_name = {p.py_name: p for p in self.parameters}
+        return tuple(by_name[name] for name in group.parameters)
+
+    def example_leaves_out(self) -> frozenset[str]:
+        """Python names of the parameters an example call leaves out so that it keeps every rule across
+        parameters: all but the first of an "exactly one of" group."""
+        return frozenset(name for g in self.parameter_groups if g.rule == "exactly_one_of" for name in g.parameters[1:])
 
     @property
     def success(self) -> Response:

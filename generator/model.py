@@ -10,6 +10,7 @@ from . import ir
 from .jsonschema_form import to_json_schema
 from .kinds import ANSWERS, AUTH, BODIES, DEFAULT_ANSWER
 from .load import Document
+from .model_failures import in_success, parameter_groups
 from .model_paging import pagination
 from .model_webhooks import webhooks_of
 from .names import slug, snake
@@ -269,6 +270,8 @@ class _Builder:
             body_media=(raw.get("body") or {}).get("media_type"),
             body_style=(raw.get("body") or {}).get("style"),
             pagination=pagination(raw.get("pagination"), raw_params, params),
+            in_success=in_success(self.data["errors"], raw),
+            parameter_groups=parameter_groups(raw, raw_params, params),
         )
 
     def build(self) -> ir.Provider:

@@ -28,6 +28,8 @@ CLIENT_IMPORTS: tuple[tuple[str, ...], ...] = (
         "from opi._runtime.response import RawResponse",
         f"from opi._runtime.spec import {', '.join(sorted(spec.__all__))}",  # every record class
         "from opi._runtime.pages import Paging, aiter_items, aiter_pages, iter_items, iter_pages",
+        "from opi._runtime.answer_errors import FailureInAnswer",
+        "from opi._runtime.param_groups import ParameterRule",
     ),
 )
 

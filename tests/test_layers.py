@@ -40,6 +40,7 @@ LAYERS: dict[str, int] = {
     "generator.model": 3,
     "generator.model_webhooks": 3,
     "generator.model_paging": 3,
+    "generator.model_failures": 3,
     "generator.naming": 3,
     "generator.specs": 3,
     # Users of the IR: the contract rules, the renderers and the contract server.

@@ -15,6 +15,7 @@ from . import (  # noqa: F401
     bodies,
     environments,
     errors,
+    failures,
     idempotency,
     methods,
     names,

@@ -15,6 +15,7 @@ from ..ir import AuthScheme, Idempotency, Lookup, Method, Provider
 from .answers import Answers
 from .auth import AuthChecker
 from .faults import Fault, FaultBook
+from .in_answer import failure, group_problem
 from .masking import Masker
 from .paging import Pager
 from .routing import Matched, NoRoute, NotAllowed, Router
@@ -115,7 +116,10 @@ class ContractApp:
         if fault is not None and fault.drop == "before":
             await self._drop(scope, receive, send)
             return
-        if fault is not None and fault.answer_status is not None:
+        if fault is not None and fault.in_answer and isinstance(match, Matched):
+            answer = failure(match.method, ErrorKind.VALIDATION, "Injected fault: a failure in a success answer") \
+                or self.answers.fault(fault)
+        elif fault is not None and fault.answer_status is not None:
             answer = self.answers.fault(fault)
         else:
             answer = self.handle(incoming, match)
@@ -209,8 +213,11 @@ class ContractApp:
         if refused is not None:
             return self.answers.error(ErrorKind.UNAUTHORIZED, refused)
         checked = self.validator.check(method, match.path_values, incoming)
+        if not isinstance(checked, Problem):
+            checked = group_problem(method, checked.values) or checked
         if isinstance(checked, Problem):
-            return self.answers.error(checked.kind, checked.message, checked.field)
+            in_answer = failure(method, checked.kind, checked.message, checked.field)
+            return in_answer or self.answers.error(checked.kind, checked.message, checked.field)
         if method.name in self._token_methods:
             return self._issue(method, checked)
         here = f"http://{incoming.headers.get('host', '')}{incoming.path}"  # a next-page URL's base

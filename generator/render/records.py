@@ -14,7 +14,7 @@ from typing import Any
 from ..ir import AuthScheme, Input, Method, Parameter, Provider
 from ..ir import Safety as SafetyIR
 from ..kinds import ANSWERS
-from ..runtime import cli_pages, cli_table, pages, spec
+from ..runtime import answer_errors, cli_pages, cli_table, pages, param_groups, spec
 from .cli_rules import (
     check_names,
     credential_ways,
@@ -54,13 +54,25 @@ def safety(s: SafetyIR) -> Record:
     return record(spec.Safety, s.kind.value, header=s.header or None, field=s.field or None, lookup=lookup)
 
 
-def features(method: Method) -> dict[str, Record]:
-    found: dict[str, Record] = {}
+def features(method: Method) -> dict[str, Record | tuple[Record, ...]]:
+    found: dict[str, Record | tuple[Record, ...]] = {}
     p = method.pagination
     if p is not None:
         found[pages.FEATURE] = record(
             pages.Paging, p.style, p.items, p.parameter, next=p.next, limit=p.limit, has_more=p.has_more,
             start=p.start, short_page=p.short_page, size=p.size,
+        )
+    f = method.in_success
+    if f is not None:
+        found[answer_errors.FEATURE] = record(
+            answer_errors.FailureInAnswer, f.field, f.test, value=f.value, message=f.message, codes=f.codes,
+            error=f.error, keep=("value",) if f.test in (answer_errors.EQUALS, answer_errors.NOT_EQUALS) else (),
+        )
+    if method.parameter_groups:
+        found[param_groups.FEATURE] = tuple(
+            record(param_groups.ParameterRule, g.rule, g.parameters,
+                   tuple(p.wire for p in method.group_params(g)))
+            for g in method.parameter_groups
         )
     return found
 

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from . import auth, failures, lookups, retry
+from . import answer_errors, auth, failures, lookups, param_groups, retry
 from .decoders import REGISTRY as DECODERS
 from .download import DownloadTarget, Sink, misfiled
 from .errors import CredentialsError, OpiError, ResponseValidationError
@@ -118,6 +118,7 @@ class BaseClient:
         out: DownloadTarget | None = None,
     ) -> Steps[T]:
         """One call: validate, authenticate, send, and retry or look up as the spec allows."""
+        param_groups.check(op.name, op.features, args, body)  # rules across parameters, before anything
         prepared = prepare(self._spec, op, args, body)
         prepared.target, prepared.declared = out, op.answer_media
         try:
@@ -162,6 +163,11 @@ class BaseClient:
                     raise failures.api_error(self._spec, self._masker, op, raw)
                 if too_large:
                     raise failures.too_large(op, raw, self._max_response_bytes)
+                check = op.features.get(answer_errors.FEATURE)
+                if isinstance(check, answer_errors.FailureInAnswer):  # an error inside a success answer
+                    in_answer = answer_errors.failure(self._masker, op.name, check, raw)
+                    if in_answer is not None:
+                        raise in_answer
                 return self._result(op, raw)
             if status == self._spec.unauthorized_status and plan.refreshable and not refreshed:
                 # A rejected token means the request was not processed: refresh once and send again.
