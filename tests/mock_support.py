@@ -40,8 +40,9 @@ def example_request(m: Method, **overrides: Any) -> dict[str, Any]:
     """httpx.request keywords for a call made of the method's examples (and constants); `overrides` set
     values by wire name (None removes one)."""
     path, params, headers, body = m.path, {}, {}, {}
+    left_out = m.example_leaves_out()  # all but one of an "exactly one of" group
     for q in m.parameters:
-        value = q.const if q.is_const else q.example if q.has_example else None
+        value = q.const if q.is_const else q.example if q.has_example and q.py_name not in left_out else None
         value = overrides.get(q.wire, value)
         if value is None:
             continue

@@ -121,6 +121,8 @@ def parameter_groups(ctx: Context, node: Node) -> None:
                 elif param.get("required"):
                     ctx.add(at, f"'{name}' is required, so it is always given: a parameter group holds "
                                 "optional parameters only")
+                elif "example" not in param:
+                    ctx.add(at, f"'{name}' needs an example: the docs' examples keep the group's rule")
                 elif "default" in param or "const" in param:
                     key = "default" if "default" in param else "const"
                     ctx.add(at, f"'{name}' has a {key}, so it is always given: a parameter group holds "

@@ -8,6 +8,7 @@ import re
 from ..ir import Method, Provider, Response
 from ..kinds import ANSWERS, BODIES
 from .docs_examples import credentials, examples
+from .docs_failures import in_success_text, rule_lines
 from .docs_layout import Layout, front_matter
 from .docs_pages import CodeBlock, MethodPage, Row
 from .docs_paging import paging_doc
@@ -205,4 +206,6 @@ def method_page(provider: Provider, method: Method, where: Layout) -> MethodPage
         batch=CodeBlock(fence(code_examples.batch), 'batch title="CLI command example"', code_examples.batch),
         result=CodeBlock(fence(result), f'{language} title="Result"', result),
         paging=paging_doc(provider, method),
+        rules=rule_lines(method),
+        in_success=in_success_text(method),
     )

@@ -51,6 +51,8 @@ class MethodPage:
     batch: CodeBlock
     result: CodeBlock
     paging: Any = None  # a paginated method's docs_paging.PagingDoc
+    rules: tuple[str, ...] = ()  # rules across parameters, one sentence each (docs_failures.py)
+    in_success: str | None = None  # how a failed call shows in a success answer (docs_failures.py)
 
 
 @dataclass(frozen=True)

@@ -234,6 +234,10 @@ def command(provider: Provider, method: Method) -> Record:
         options=tuple(parameter_option(provider, method, p) for p in method.parameters if not p.is_const)
         + paging_options(method),
         credentials=tuple(ways),
+        rules=tuple(
+            param_groups.sentence(g.rule, [f"--{p.option}" for p in method.group_params(g)])
+            for g in method.parameter_groups
+        ),
         rows=True,
     )
 

@@ -26,6 +26,12 @@ def describe(rule: str, names: Sequence[str]) -> str:
     return f"{_WORDS[rule]} {', '.join(names)} must be given"
 
 
+def sentence(rule: str, names: Sequence[str]) -> str:
+    """`describe` as a sentence: `Exactly one of a, b must be given.`"""
+    text = describe(rule, names)
+    return text[:1].upper() + text[1:] + "."
+
+
 def broken(rule: str, given: int, size: int) -> bool:
     """Whether `given` of a group of `size` parameters breaks the rule."""
     if rule == EXACTLY_ONE:
