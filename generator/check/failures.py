@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model_failures import declared, test_of
+from ..model_failures import TESTS, declared, test_of
 from ..problems import JsonPath
 from ..runtime.answer_errors import FailureInAnswer, Path, split
 from .core import Context, Node, rule
@@ -48,7 +48,13 @@ def has_field(ctx: Context, schema: Any, path: Path) -> bool:
     return True
 
 
-def _check_declaration(ctx: Context, spec: dict[str, Any], at: JsonPath) -> FailureInAnswer:
+def _check_declaration(ctx: Context, spec: dict[str, Any], at: JsonPath) -> FailureInAnswer | None:
+    """The declaration's test, or None when it has none (reported; the methods are then not checked)."""
+    tests = [key for key in TESTS if key in spec["when"]]
+    if len(tests) != 1:
+        found = ", ".join(f"'{t}'" for t in tests) or "none"
+        ctx.add((*at, "when"), f"'when' needs exactly one of 'equals', 'not_equals', 'present' (found: {found})")
+        return None
     test, value = test_of(spec["when"])
     check = FailureInAnswer(split(spec["when"]["field"]), test, value=value,
                             message=tuple(split(p) for p in spec["message"]))
@@ -71,7 +77,9 @@ def _paths(spec: dict[str, Any], at: JsonPath) -> list[tuple[JsonPath, str]]:
     return found
 
 
-def _check_method(ctx: Context, i: int, method: dict[str, Any], checks: dict[JsonPath, FailureInAnswer]) -> None:
+def _check_method(
+    ctx: Context, i: int, method: dict[str, Any], checks: dict[JsonPath, FailureInAnswer | None]
+) -> None:
     own = method.get("in_success")
     spec = declared(ctx.data["errors"], method)
     if isinstance(own, dict) and spec is None:
@@ -80,9 +88,11 @@ def _check_method(ctx: Context, i: int, method: dict[str, Any], checks: dict[Jso
     if spec is None:
         return
     at: JsonPath = ("methods", i, "in_success") if isinstance(own, dict) else ("errors", "in_success")
-    check = checks.get(at)
+    if at not in checks:
+        checks[at] = _check_declaration(ctx, spec, at)
+    check = checks[at]
     if check is None:
-        check = checks[at] = _check_declaration(ctx, spec, at)
+        return
     status, response = next((s, r) for s, r in sorted(method["responses"].items()) if str(s).startswith("2"))
     schema = response.get("schema")
     if schema is None:
@@ -97,7 +107,7 @@ def _check_method(ctx: Context, i: int, method: dict[str, Any], checks: dict[Jso
 
 @rule("methods")
 def in_success(ctx: Context, node: Node) -> None:
-    checks: dict[JsonPath, FailureInAnswer] = {}
+    checks: dict[JsonPath, FailureInAnswer | None] = {}
     for i, method in enumerate(ctx.methods):
         if isinstance(method, dict):
             _check_method(ctx, i, method, checks)
