@@ -101,6 +101,15 @@ def call(server: MockServer, m: Method, *, creds: dict[str, str] | None = None, 
         return client.request(**request, timeout=timeout)
 
 
+def validation_answer(p: Provider, m: Method) -> tuple[int, Any]:
+    """(status, body template) of the contract server's answer to an invalid call of `m`: the method's
+    failure inside a success answer when it declares one (`in_success`), else the spec's validation answer."""
+    if m.in_success is not None:
+        return m.in_success.status, m.in_success.body
+    validation = p.errors.answers["validation"]
+    return validation.status, validation.body
+
+
 def message_at(p: Provider, body: Any) -> str:
     found = get_path(body, p.errors.message_paths[0])
     assert isinstance(found, str), body

@@ -270,3 +270,14 @@ def test_openapi_exports_the_rules_and_the_errors_inside_answers(generated: Gene
     form = doc["paths"]["/status.set"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
     assert form["schema"]["allOf"][1] == {"dependentRequired": {"emoji": ["expires"], "expires": ["emoji"]}}
     assert "x-opi-error-in-success" not in doc["paths"]["/ping"]["get"]
+
+
+def test_the_format_lists_exactly_the_runtime_rules_and_error_classes() -> None:
+    from generator.check.spec_format import format_schema
+    from generator.runtime import errors, param_groups
+
+    defs = format_schema()["$defs"]
+    assert tuple(defs["parameterGroup"]["properties"]["rule"]["enum"]) == param_groups.RULES
+    classes = {name for name in errors.__all__
+               if isinstance(getattr(errors, name), type) and issubclass(getattr(errors, name), errors.ApiError)}
+    assert set(defs["inSuccess"]["properties"]["class"]["enum"]) == classes

@@ -107,7 +107,9 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def failure(masker: Masker, operation: str, check: FailureInAnswer, raw: RawResponse) -> errors.ApiError | None:
+def failure(
+    masker: Masker, operation: str, check: FailureInAnswer, raw: RawResponse
+) -> errors.ApiError | None:
     """The error a 2xx answer carries, or None when it reads as a success (or is not JSON)."""
     try:
         data = raw.json()

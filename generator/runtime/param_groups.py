@@ -59,9 +59,16 @@ def _given(args: Mapping[str, Any], body: Any, rule: ParameterRule) -> int:
     fields: Mapping[str, Any] = {}
     if body is not None:
         dump = getattr(body, "model_dump", None)
-        fields = dump(by_alias=True, exclude_none=True) if callable(dump) else body if isinstance(body, Mapping) else {}
+        fields = (
+            dump(by_alias=True, exclude_none=True)
+            if callable(dump)
+            else body
+            if isinstance(body, Mapping)
+            else {}
+        )
     return sum(
-        1 for name, wire in zip(rule.names, rule.wires, strict=True)
+        1
+        for name, wire in zip(rule.names, rule.wires, strict=True)
         if args.get(name) is not None or fields.get(wire) is not None
     )
 
