@@ -281,3 +281,19 @@ def test_the_format_lists_exactly_the_runtime_rules_and_error_classes() -> None:
     classes = {name for name in errors.__all__
                if isinstance(getattr(errors, name), type) and issubclass(getattr(errors, name), errors.ApiError)}
     assert set(defs["inSuccess"]["properties"]["class"]["enum"]) == classes
+
+
+def test_cli_dry_run_refuses_a_broken_group_before_showing_a_request(generated: Generated, server: MockServer) -> None:
+    status, stdout, stderr = run_cli(generated[0], server.url, "LookupUser", "--test")
+    assert (status, stdout) == (3, "")
+    assert "exactly one of --email, --user-id must be given" in stderr
+    assert server.requests == []
+
+
+def test_cli_debug_shows_the_error_class_and_masks_the_token(generated: Generated, server: MockServer) -> None:
+    server.set_fault("LookupUser", Fault(in_answer=True, times=1))
+    status, stdout, stderr = run_cli(generated[0], server.url, "LookupUser", "--email", "a@b.example", "--debug")
+    assert status == 4
+    assert "opi._runtime.errors.NotFoundError: LookupUser: HTTP 200: " + INJECTED in stderr
+    assert "authorization: ***" in stderr.lower()
+    assert TOKEN not in stdout + stderr
