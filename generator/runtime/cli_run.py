@@ -345,7 +345,7 @@ def _failure(inv: Invocation, redact: _Redactor, exc: errors.OpiError) -> int:
     if inv.debug:
         say(f"{name}: {type(exc).__module__}.{type(exc).__qualname__}: {redact.text(str(exc))}")
     if isinstance(exc, errors.ParameterGroupError):  # a rule across parameters, worded with the options
-        options = [_option_of(inv, name) for name in exc.parameters]
+        options = [_option_of(inv, keyword) for keyword in exc.parameters]
         say(f"{name}: invalid arguments, nothing was sent: {param_groups.describe(exc.group_rule, options)}")
         return BAD_ARGUMENTS
     if isinstance(exc, errors.ValidationError):
