@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .ir_failures import FailureInAnswer as FailureInAnswer
+from .ir_failures import ParameterGroup as ParameterGroup
+
 JsonSchema = dict[str, Any]
 
 
@@ -278,6 +281,17 @@ class Method:
     pagination: Pagination | None = None  # how a list method pages, if it does
     host: str | None = None  # the environments' host it goes to (`environments[].hosts`), else their url
     url_parameter: str | None = None  # Python name of the parameter that is the whole URL (`PUT {url}`)
+    in_success: FailureInAnswer | None = None  # how a success answer says the call failed, if it can
+    parameter_groups: tuple[ParameterGroup, ...] = ()  # rules across parameters
+
+    def group_params(self, group: ParameterGroup) -> tuple[Parameter, ...]:
+        by_name = {p.py_name: p for p in self.parameters}
+        return tuple(by_name[name] for name in group.parameters)
+
+    def example_leaves_out(self) -> frozenset[str]:
+        """Python names of the parameters an example call leaves out so that it keeps every rule across
+        parameters: all but the first of an "exactly one of" group."""
+        return frozenset(name for g in self.parameter_groups if g.rule == "exactly_one_of" for name in g.parameters[1:])
 
     @property
     def success(self) -> Response:

@@ -11,6 +11,7 @@ from . import ir
 from .jsonschema_form import to_json_schema
 from .kinds import ANSWERS, AUTH, BODIES, DEFAULT_ANSWER
 from .load import Document
+from .model_failures import in_success, parameter_groups
 from .model_paging import pagination
 from .model_webhooks import webhooks_of
 from .names import slug, snake
@@ -292,6 +293,8 @@ class _Builder:
             pagination=pagination(raw.get("pagination"), raw_params, params),
             host=raw.get("host"),
             url_parameter=next((p.py_name for p in params if p.wire == url_parameter(raw["http"])), None),
+            in_success=in_success(self.data["errors"], raw),
+            parameter_groups=parameter_groups(raw, raw_params, params),
         )
 
     def build(self) -> ir.Provider:

@@ -31,6 +31,8 @@ CLIENT_IMPORTS: tuple[tuple[str, ...], ...] = (
         "from opi._runtime.pages import Paging, aiter_items, aiter_pages, iter_items, iter_pages",
         "from opi._runtime.accept import MediaChoice",
         "from opi._runtime.routes import Route",
+        "from opi._runtime.answer_errors import FailureInAnswer",
+        "from opi._runtime.param_groups import ParameterRule",
     ),
 )
 

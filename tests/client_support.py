@@ -31,9 +31,15 @@ def package(alias: str) -> ModuleType:
 
 
 def example_kwargs(p: Provider, m: Method) -> dict[str, Any]:
-    """Every keyword of a method at its spec example; a token method gets the client's credentials."""
+    """Every keyword of a method at its spec example (save those a rule across parameters leaves out); a
+    token method gets the client's credentials."""
     creds = credentials(p)
-    return {q.py_name: creds.get(q.py_name, q.example) for q in m.parameters if not q.is_const}
+    left_out = m.example_leaves_out()
+    return {
+        q.py_name: creds.get(q.py_name, q.example)
+        for q in m.parameters
+        if not q.is_const and q.py_name not in left_out
+    }
 
 
 def invoke(client: Any, m: Method, kwargs: dict[str, Any], mode: str) -> Any:

@@ -40,8 +40,9 @@ def example_request(m: Method, **overrides: Any) -> dict[str, Any]:
     """httpx.request keywords for a call made of the method's examples (and constants); `overrides` set
     values by wire name (None removes one)."""
     path, params, headers, body = m.path, {}, {}, {}
+    left_out = m.example_leaves_out()  # all but one of an "exactly one of" group
     for q in m.parameters:
-        value = q.const if q.is_const else q.example if q.has_example else None
+        value = q.const if q.is_const else q.example if q.has_example and q.py_name not in left_out else None
         value = overrides.get(q.wire, value)
         if value is None:
             continue
@@ -98,6 +99,15 @@ def call(server: MockServer, m: Method, *, creds: dict[str, str] | None = None, 
         if auth:
             request["headers"].update(auth_headers(client, server.provider, m, creds or {}))
         return client.request(**request, timeout=timeout)
+
+
+def validation_answer(p: Provider, m: Method) -> tuple[int, Any]:
+    """(status, body template) of the contract server's answer to an invalid call of `m`: the method's
+    failure inside a success answer when it declares one (`in_success`), else the spec's validation answer."""
+    if m.in_success is not None:
+        return m.in_success.status, m.in_success.body
+    validation = p.errors.answers["validation"]
+    return validation.status, validation.body
 
 
 def message_at(p: Provider, body: Any) -> str:

@@ -99,7 +99,7 @@ _CASES = [
     (
         "digitalriver",
         "create_refund",
-        later("digitalriver", "CreateRefund", refund_amount={"value": 2}),
+        later("digitalriver", "CreateRefund", line_items=..., refund_amount={"value": 2}),
         "refund_amount.currency",
         "missing",
     ),

@@ -35,6 +35,7 @@ LAYERS: dict[str, int] = {
     "generator.module_names": 1,
     # The typed IR every later stage reads.
     "generator.ir": 1,
+    "generator.ir_failures": 1,
     # Per-kind plugins (body, answer and auth kinds) that checking, modelling and rendering dispatch to.
     "generator.kinds": 2,
     # Stages 2-3: check a loaded spec, model it into the IR; and both for spec files (load_providers).
@@ -42,6 +43,7 @@ LAYERS: dict[str, int] = {
     "generator.model": 3,
     "generator.model_webhooks": 3,
     "generator.model_paging": 3,
+    "generator.model_failures": 3,
     "generator.naming": 3,
     "generator.specs": 3,
     # Users of the IR: the contract rules, the renderers and the contract server.

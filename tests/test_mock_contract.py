@@ -17,6 +17,7 @@ from mock_support import (
     example_request,
     message_at,
     provider,
+    validation_answer,
 )
 from provider_support import declared_aliases, guarded, methods, with_feature
 
@@ -187,10 +188,10 @@ def test_wrong_type_in_body_gets_the_documented_validation_answer(server: MockSe
     param = _first_required(m)
     wrong = 12345 if param.schema.get("type") == "string" else "not a number"
     answer = call(server, m, creds=credentials(p), **{param.wire: wrong})
-    validation = p.errors.answers["validation"]
-    assert answer.status_code == validation.status
+    status, body = validation_answer(p, m)
+    assert answer.status_code == status
     message = f"{param.wire} must be of type {param.schema['type']}"
-    assert answer.json() == fill(validation.body, message, param.wire)
+    assert answer.json() == fill(body, message, param.wire)
 
 
 @pytest.mark.parametrize("server", JSON_WRITES, indirect=True)
@@ -199,8 +200,9 @@ def test_missing_required_field_gets_the_documented_validation_answer(server: Mo
     m = _write_with_body(p)
     param = _first_required(m)
     answer = call(server, m, creds=credentials(p), **{param.wire: None})
-    assert answer.status_code == p.errors.answers["validation"].status
-    assert answer.json() == fill(p.errors.answers["validation"].body, f"{param.wire} is required", param.wire)
+    status, body = validation_answer(p, m)
+    assert answer.status_code == status
+    assert answer.json() == fill(body, f"{param.wire} is required", param.wire)
     assert server.requests_for(m.name)[-1].json == {k: v for k, v in example_request(m)["json"].items()
                                                      if k != param.wire}
 

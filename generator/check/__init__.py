@@ -17,6 +17,7 @@ from . import (  # noqa: F401
     environments,
     errors,
     examples,
+    failures,
     idempotency,
     methods,
     names,

@@ -18,6 +18,7 @@ from .answers import Answers
 from .auth import AuthChecker, token_answer
 from .examples import Chooser, UnknownExample
 from .faults import Fault, FaultBook
+from .in_answer import failure, group_problem
 from .masking import Masker
 from .oauth import OAuthServer
 from .paging import Pager
@@ -123,7 +124,10 @@ class ContractApp:
         if fault is not None and fault.drop == "before":
             await self._drop(scope, receive, send)
             return
-        if fault is not None and fault.answer_status is not None:
+        if fault is not None and fault.in_answer and isinstance(match, Matched):
+            answer = failure(match.method, ErrorKind.VALIDATION, "Injected fault: a failure in a success answer") \
+                or self.answers.fault(fault)
+        elif fault is not None and fault.answer_status is not None:
             answer = self.answers.fault(fault)
         else:
             answer = self.handle(incoming, match)
@@ -231,8 +235,11 @@ class ContractApp:
             if refreshed is not None:
                 return refreshed
         checked = self.validator.check(method, match.path_values, incoming)
+        if not isinstance(checked, Problem):
+            checked = group_problem(method, checked.values) or checked
         if isinstance(checked, Problem):
-            return self.answers.error(checked.kind, checked.message, checked.field)
+            in_answer = failure(method, checked.kind, checked.message, checked.field)
+            return in_answer or self.answers.error(checked.kind, checked.message, checked.field)
         if method.name in self._token_methods:
             return self._issue(method, checked)
         answer = accept.chosen(method, incoming.headers.get("accept"))

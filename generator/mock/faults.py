@@ -27,6 +27,8 @@ class Fault:
         body unchanged: e.g. "text/plain" for a JSON body labelled as text.
     huge: stream a body of this many bytes instead of the answer's (a valid JSON document, in chunks and
         without `Content-Length`), after handling or with `status`; 0 = off.
+    in_answer: answer the method's declared failure inside a success answer (`in_success`), as for an
+        invalid call, without handling the request.
     times: how many matching requests the fault applies to (None = all).
 
     At most one of malformed, html and huge replaces the body.
@@ -40,6 +42,7 @@ class Fault:
     html: bool = False
     content_type: str | None = None
     huge: int = 0
+    in_answer: bool = False
     times: int | None = None
 
     def __post_init__(self) -> None:

@@ -71,10 +71,12 @@ def environment_choice(provider: Provider) -> EnvironmentChoice | None:
 
 
 def example_parameters(method: Method) -> list[tuple[Parameter, Any]]:
-    """Parameters the examples pass: every required one and every optional one with an example value."""
+    """Parameters the examples pass: every required one and every optional one with an example value, save
+    those a rule across parameters leaves out (all but the first of an "exactly one of" group)."""
     out: list[tuple[Parameter, Any]] = []
+    left_out = method.example_leaves_out()
     for p in method.parameters:
-        if p.is_const:
+        if p.is_const or p.py_name in left_out:
             continue
         if p.has_example:
             out.append((p, p.example))

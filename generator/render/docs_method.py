@@ -9,6 +9,7 @@ from ..ir import Method, NamedExample, Provider, Response
 from ..kinds import ANSWERS, BODIES
 from .docs_accept import accept_returns, accept_row, accept_signature, headers_returns
 from .docs_examples import credentials, examples
+from .docs_failures import in_success_text, rule_lines
 from .docs_layout import Layout, front_matter
 from .docs_pages import CodeBlock, MethodPage, Row
 from .docs_paging import paging_doc
@@ -233,6 +234,8 @@ def method_page(provider: Provider, method: Method, where: Layout) -> MethodPage
         result=CodeBlock(fence(result), f'{language} title="Result"', result),
         paging=paging_doc(provider, method),
         more_results=tuple(_named_result(e) for e in method.success.examples),
+        rules=rule_lines(method),
+        in_success=in_success_text(method),
     )
 
 

@@ -52,6 +52,8 @@ class MethodPage:
     result: CodeBlock
     paging: Any = None  # a paginated method's docs_paging.PagingDoc
     more_results: tuple[CodeBlock, ...] = ()  # the response's named examples, one block each
+    rules: tuple[str, ...] = ()  # rules across parameters, one sentence each (docs_failures.py)
+    in_success: str | None = None  # how a failed call shows in a success answer (docs_failures.py)
 
 
 @dataclass(frozen=True)

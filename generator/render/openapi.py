@@ -24,6 +24,7 @@ from ..contract import (
 )
 from ..ir import AuthScheme, Location, Method, Parameter, Provider
 from ..kinds import ANSWERS, AUTH, BODIES
+from . import openapi_failures
 from .openapi_accept import answer_content, not_acceptable
 from .openapi_paging import EXTENSION, x_pagination
 from .openapi_routes import adjust
@@ -107,7 +108,7 @@ def _description(method: Method) -> str:
     text += _bullets("Notes", method.notes)
     if method.safety.note:
         text += "\n\nIdempotency: " + " ".join(method.safety.note.split())
-    return text + _bullets("Errata", method.errata)
+    return text + _bullets("Errata", method.errata) + openapi_failures.description(method)
 
 
 def _operation(provider: Provider, methods: list[Method]) -> dict[str, Any]:
@@ -143,6 +144,8 @@ def _operation(provider: Provider, methods: list[Method]) -> dict[str, Any]:
     paging = next((x for x in map(x_pagination, methods) if x is not None), None)
     if paging is not None:
         op[EXTENSION] = paging
+    for method in methods:
+        op.update(openapi_failures.extensions(method))
     return op
 
 
@@ -179,6 +182,7 @@ def _parameters(methods: list[Method]) -> list[dict[str, Any]]:
 def _request_body(method: Method, media_type: str) -> dict[str, Any]:
     fields = [p for p in method.parameters if p.location is Location.BODY]
     schema = {"$ref": REFS + method.body_model} if method.body_model else body_schema(method, REFS)
+    schema = openapi_failures.body_schema(method, schema)
     return {
         "required": any(p.required or p.is_const for p in fields),
         "content": {media_type: {"schema": schema, "example": body_example(method)}},

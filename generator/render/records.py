@@ -14,7 +14,7 @@ from typing import Any
 from ..ir import AuthScheme, Input, Method, Parameter, Provider
 from ..ir import Safety as SafetyIR
 from ..kinds import ANSWERS
-from ..runtime import accept, cli_pages, cli_table, pages, routes, spec, uploads
+from ..runtime import accept, answer_errors, cli_pages, cli_table, pages, param_groups, routes, spec, uploads
 from .cli_rules import (
     check_names,
     credential_ways,
@@ -72,6 +72,18 @@ def features(method: Method, provider: Provider | None = None) -> dict[str, Reco
     offered = accept_feature(method)
     if offered:
         found[accept.FEATURE] = offered  # one MediaChoice per media type, the default first
+    f = method.in_success
+    if f is not None:
+        found[answer_errors.FEATURE] = record(
+            answer_errors.FailureInAnswer, f.field, f.test, value=f.value, message=f.message, codes=f.codes,
+            error=f.error, keep=("value",) if f.test in (answer_errors.EQUALS, answer_errors.NOT_EQUALS) else (),
+        )
+    if method.parameter_groups:
+        found[param_groups.FEATURE] = tuple(
+            record(param_groups.ParameterRule, g.rule, g.parameters,
+                   tuple(p.wire for p in method.group_params(g)))
+            for g in method.parameter_groups
+        )
     return found
 
 
@@ -258,6 +270,10 @@ def command(provider: Provider, method: Method) -> Record:
         options=tuple(parameter_option(provider, method, p) for p in method.parameters if not p.is_const)
         + paging_options(method) + accept_options(method),
         credentials=tuple(ways),
+        rules=tuple(
+            param_groups.sentence(g.rule, [f"--{p.option}" for p in method.group_params(g)])
+            for g in method.parameter_groups
+        ),
         rows=True,
     )
 

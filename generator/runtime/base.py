@@ -23,7 +23,18 @@ from typing import Any, TypeVar
 
 import httpx
 
-from . import auth, failures, lookups, oauth_refresh, placing, retry, routes, signing
+from . import (
+    answer_errors,
+    auth,
+    failures,
+    lookups,
+    oauth_refresh,
+    param_groups,
+    placing,
+    retry,
+    routes,
+    signing,
+)
 from .accept import answering
 from .decoders import REGISTRY as DECODERS
 from .download import DownloadTarget, Sink, misfiled
@@ -133,6 +144,7 @@ class BaseClient:
         accept: str | None = None,
     ) -> Steps[T]:
         """One call: validate, authenticate, send, and retry or look up as the spec allows."""
+        param_groups.check(op.name, op.features, args, body)  # rules across parameters, before anything
         op, media = answering(op, accept)  # the media type asked for, when the answer has several
         prepared = prepare(self._spec, op, args, body)
         prepared.target, prepared.declared = out, op.answer_media
@@ -189,6 +201,11 @@ class BaseClient:
                     raise failures.api_error(self._spec, self._masker, op, raw)
                 if too_large:
                     raise failures.too_large(op, raw, self._max_response_bytes)
+                check = op.features.get(answer_errors.FEATURE)
+                if isinstance(check, answer_errors.FailureInAnswer):  # an error inside a success answer
+                    in_answer = answer_errors.failure(self._masker, op.name, check, raw)
+                    if in_answer is not None:
+                        raise in_answer
                 return self._result(op, raw)
             if status == self._spec.unauthorized_status and self._refreshable(plan) and not refreshed:
                 # A rejected token means the request was not processed: refresh once and send again.

@@ -129,6 +129,7 @@ def command_help(table: ProviderTable, command: Command) -> str:
         lines += ["", "Parameters:"]
         for option in command.options:
             lines += _option_lines(option)
+        lines += [f"  {rule}" for rule in command.rules]
     creds = command_credentials(table, command)
     if creds:
         lines += ["", "Credentials (each can also come from its environment variable):"]

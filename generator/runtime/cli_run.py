@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from . import cli_files, cli_pages, errors
+from . import cli_files, cli_pages, errors, param_groups
 from .cli_debug import tapped
 from .cli_exit import API_ERROR, BAD_ANSWER, BAD_ARGUMENTS, NETWORK_ERROR, OK, OTHER_ERROR, UNCERTAIN_WRITE
 from .cli_output import say, write
@@ -306,6 +306,10 @@ def _failure(inv: Invocation, redact: _Redactor, exc: errors.OpiError) -> int:
     name = f"opi {inv.table.alias} {inv.command.name}"
     if inv.debug:
         say(f"{name}: {type(exc).__module__}.{type(exc).__qualname__}: {redact.text(str(exc))}")
+    if isinstance(exc, errors.ParameterGroupError):  # a rule across parameters, worded with the options
+        options = [_option_of(inv, keyword) for keyword in exc.parameters]
+        say(f"{name}: invalid arguments, nothing was sent: {param_groups.describe(exc.group_rule, options)}")
+        return BAD_ARGUMENTS
     if isinstance(exc, errors.ValidationError):
         problems = "; ".join(f"{_option_of(inv, field)}: {rule}" for field, rule in exc.errors)
         say(f"{name}: invalid arguments, nothing was sent: {redact.text(problems)}")

@@ -69,6 +69,7 @@ class Command(NamedTuple):
     doc_url: str
     options: tuple[Option, ...]  # the method's parameters
     credentials: tuple[tuple[str, ...], ...]  # alternatives, each the credential options that suffice
+    rules: tuple[str, ...] = ()  # rules across parameters, worded with the options ("exactly one of ...")
 
 
 class TokenFlow(NamedTuple):

@@ -515,6 +515,37 @@ headers:
          after("    http: GET /refunds/{refund_id}\n", "    auth: [[bkey]]\n")),
     case("query-key-named-like-a-parameter", sub("  require: [[oauth]]\n", "    qkey: {type: api_key, in: query, name: reference, key: {name: qkey, description: Key}}\n  require: [[oauth]]\n"),
          after("    http: GET /refunds\n", "    auth: [[qkey]]\n")),
+    case("in-success-unknown-field", after("    http: GET /refunds/{refund_id}\n", """    in_success:
+      when: {field: error, present: true}
+      message: [/error/text]
+      body: {error: {text: '{message}'}}
+""")),
+    case("in-success-body-not-a-failure", after("    http: GET /refunds/{refund_id}\n", """    in_success:
+      when: {field: status, equals: failed}
+      message: [id]
+      body: {status: done, id: '{message}'}
+""")),
+    case("in-success-example-reads-as-failure", after("    http: GET /refunds/{refund_id}\n", """    in_success:
+      when: {field: status, not_equals: pending}
+      message: [id]
+      body: {status: failed, id: '{message}'}
+""")),
+    case("in-success-no-message-placeholder", after("    http: GET /refunds/{refund_id}\n", """    in_success:
+      when: {field: status, equals: pending}
+      message: [id]
+      body: {status: pending, id: oops}
+""")),
+    case("in-success-two-tests", after("    http: GET /refunds/{refund_id}\n", """    in_success:
+      when: {field: status, equals: pending, present: true}
+      message: [id]
+      body: {status: pending, id: '{message}'}
+""")),
+    case("group-unknown-parameter", after("    http: GET /refunds\n", """    parameter_groups:
+      - {rule: exactly_one_of, parameters: [reference, refund_reference]}
+""")),
+    case("group-required-parameter", after("    http: POST /refunds\n", """    parameter_groups:
+      - {rule: at_least_one_of, parameters: [amount, reason]}
+""")),
 ]
 
 
