@@ -24,6 +24,7 @@ from ..contract import (
 )
 from ..ir import AuthScheme, Location, Method, Parameter, Provider
 from ..kinds import ANSWERS, AUTH, BODIES
+from .openapi_webhooks import webhooks_section
 
 OPENAPI = "3.1.0"
 REFS = "#/components/schemas/"
@@ -63,6 +64,8 @@ def document(provider: Provider) -> dict[str, Any]:
             "securitySchemes": {s.name: _scheme(provider, s) for s in provider.schemes},
         },
     }
+    if provider.webhooks is not None:
+        doc["webhooks"] = webhooks_section(provider)
     return doc
 
 

@@ -263,6 +263,7 @@ def provider_table(provider: Provider) -> Record:
             token_flow(provider, s) for s in provider.schemes if s.issues_tokens and s.token_method
         ),
         commands=tuple(command(provider, m) for m in provider.methods),
+        webhook_events=tuple(e.name for e in provider.webhooks.events) if provider.webhooks else (),
         keep=("token_flows",),  # written even when empty, as every table lists its token flows
         rows=True,
     )

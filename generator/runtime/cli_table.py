@@ -96,3 +96,4 @@ class ProviderTable(NamedTuple):
     secret_headers: tuple[str, ...]  # headers whose values are credentials
     secret_fields: tuple[str, ...]  # request/answer fields whose values are credentials or tokens
     token_flows: tuple[TokenFlow, ...] = ()
+    webhook_events: tuple[str, ...] = ()  # the events `opi <alias> webhooks listen|verify` receives

@@ -94,6 +94,9 @@ class Hmac(WebhookKind):
             "a delivery, so repeats are refused by remembering the deliveries already received."
         )
 
+    def headers(self, signature: WebhookSignature) -> tuple[str, ...]:
+        return tuple(h for h in (signature.header, signature.timestamp_header) if h)
+
     def sign(self, signature: WebhookSignature, body: bytes, secret: bytes, now: int, ident: str) -> dict[str, str]:
         timed = signature.signed == "timestamp.body"
         message = b"%d." % now + body if timed else body
