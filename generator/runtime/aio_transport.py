@@ -208,7 +208,8 @@ class Direct:
                 answer_headers = httpx.Headers(response.raw_headers)
                 body = Body(_Head(response.status, answer_headers), limit, ends)  # type: ignore[arg-type]
                 if body.wanted:
-                    async for chunk in response.content.iter_any():
+                    content = response.content
+                    while chunk := await content.readany():  # b"" at the end (iter_any, minus its generator)
                         if not body.add(chunk):
                             break
                 return response.status, answer_headers, body, str(response.url)
