@@ -161,13 +161,19 @@ class Direct:
         self._timeouts: dict[object, aiohttp.ClientTimeout] = {}
 
     def _client_timeout(self, timeout: float | httpx.Timeout) -> aiohttp.ClientTimeout:
-        found = self._timeouts.get(timeout)
+        # An httpx.Timeout is not hashable: it is remembered by its four values.
+        key = (timeout.connect, timeout.read, timeout.write, timeout.pool) if isinstance(
+            timeout, httpx.Timeout
+        ) else timeout
+        found = self._timeouts.get(key)
         if found is None:
             t = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
             found = aiohttp.ClientTimeout(
                 total=None, connect=t.pool, sock_connect=t.connect, sock_read=t.read
             )
-            self._timeouts[timeout] = found
+            if len(self._timeouts) >= 64:  # bounded: per-call timeouts could all differ
+                self._timeouts.clear()
+            self._timeouts[key] = found
         return found
 
     def _open(self) -> aiohttp.ClientSession:
