@@ -152,9 +152,11 @@ class Direct:
 
     def _client_timeout(self, timeout: float | httpx.Timeout) -> aiohttp.ClientTimeout:
         # An httpx.Timeout is not hashable: it is remembered by its four values.
-        key = (timeout.connect, timeout.read, timeout.write, timeout.pool) if isinstance(
-            timeout, httpx.Timeout
-        ) else timeout
+        key = (
+            (timeout.connect, timeout.read, timeout.write, timeout.pool)
+            if isinstance(timeout, httpx.Timeout)
+            else timeout
+        )
         found = self._timeouts.get(key)
         if found is None:
             t = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
@@ -204,7 +206,9 @@ class Direct:
             ) as response:
                 answer_headers = httpx.Headers(response.raw_headers)
                 length = response.content_length  # aiohttp's parse of Content-Length (None when absent)
-                body = Body(None, limit, ends, status=response.status, declared="" if length is None else str(length))
+                body = Body(
+                    None, limit, ends, status=response.status, declared="" if length is None else str(length)
+                )
                 if body.wanted:
                     content = response.content
                     while chunk := await content.readany():  # b"" at the end (iter_any, minus its generator)

@@ -49,7 +49,13 @@ class Body:
     __slots__ = ("_chunks", "_ends", "_limit", "size", "too_large")
 
     def __init__(
-        self, response: httpx.Response | None, limit: int, ends: float | None, *, status: int = 0, declared: str = ""
+        self,
+        response: httpx.Response | None,
+        limit: int,
+        ends: float | None,
+        *,
+        status: int = 0,
+        declared: str = "",
     ) -> None:
         """`response`'s status and Content-Length, or (response=None) `status` and `declared` as given."""
         self._chunks: list[bytes] = []

@@ -167,7 +167,9 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
         # (Nothing to dump when every value is a string; the serializer is called without `model_dump`'s
         # Python wrapper: this runs on every call.)
         if model is not None and any(type(v) is not str for v in params.values()):
-            dumped = model.__pydantic_serializer__.to_python(model, mode="json", by_alias=True, exclude_none=True)
+            dumped = model.__pydantic_serializer__.to_python(
+                model, mode="json", by_alias=True, exclude_none=True
+            )
             params = {**params, **{k: v for k, v in dumped.items() if not isinstance(params.get(k), str)}}
 
     content: bytes | FileBody | MultipartBody | None = None

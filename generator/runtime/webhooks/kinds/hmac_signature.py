@@ -86,7 +86,9 @@ def build(signature: Signature) -> Callable[[Delivery], Verified]:
                     stamp = value
             if timed and not stamp:
                 raise _refused(f"the {header} header has no {timestamp_key}= timestamp")
-            stamp = _timestamp_text(stamp, f"{timestamp_key}= timestamp of the {header} header") if stamp else ""
+            stamp = (
+                _timestamp_text(stamp, f"{timestamp_key}= timestamp of the {header} header") if stamp else ""
+            )
         else:
             given = [p.strip() for p in text.split(separator)] if separator else [text]
             if timed:

@@ -14,7 +14,9 @@ def build(signature: Signature) -> Callable[[Delivery], Verified]:
 
     def verify(delivery: Delivery) -> Verified:
         if delivery.source is None:
-            raise WebhookVerificationError("forbidden_source", "the sender's address is unknown (pass source=)")
+            raise WebhookVerificationError(
+                "forbidden_source", "the sender's address is unknown (pass source=)"
+            )
         try:
             address = ipaddress.ip_address(delivery.source)
         except ValueError:

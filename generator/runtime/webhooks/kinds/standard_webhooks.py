@@ -36,7 +36,9 @@ def _offered(text: str) -> list[bytes]:
     for part in parts:
         version, comma, value = part.partition(",")
         if not comma:
-            raise WebhookVerificationError("bad_signature", f"Standard Webhooks: malformed signature {part[:20]!r}")
+            raise WebhookVerificationError(
+                "bad_signature", f"Standard Webhooks: malformed signature {part[:20]!r}"
+            )
         if version == "v1":
             try:
                 out.append(base64.b64decode(value, validate=True))
@@ -65,14 +67,18 @@ def build(signature: Signature) -> Callable[[Delivery], Verified]:
         try:
             text = delivery.body.decode("utf-8")
         except UnicodeDecodeError:
-            raise WebhookVerificationError("bad_signature", "Standard Webhooks: the body is not UTF-8") from None
+            raise WebhookVerificationError(
+                "bad_signature", "Standard Webhooks: the body is not UTF-8"
+            ) from None
         moment = datetime.fromtimestamp(stamp, tz=UTC)
         matches = False
         for secret in secrets:
             try:
                 webhook = Webhook(secret.decode("utf-8", "replace"))
             except Exception as exc:  # the library refuses a secret that is not Base64
-                raise WebhookVerificationError("no_secret", f"not a Standard Webhooks secret: {exc}") from None
+                raise WebhookVerificationError(
+                    "no_secret", f"not a Standard Webhooks secret: {exc}"
+                ) from None
             expected = base64.b64decode(webhook.sign(ident, moment, text).partition(",")[2])
             for raw in offered:
                 matches |= hmac.compare_digest(expected, raw)
