@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 
 from generator.ir import Location, Method, Provider
+from generator.kinds import ANSWERS
 from generator.pipeline import load_providers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,7 +118,10 @@ def _routes(all_cases: list[Case]) -> dict[str, tuple[int, dict[str, str], str]]
     routes = {}
     for case in all_cases:
         success = case.method.success
-        headers = {"content-type": "application/json"}
+        # A file answer comes with its declared media type: JSON under 2xx is a file method's error.
+        kind = ANSWERS[success.content]
+        media = () if kind.needs_schema else kind.media_types(success.media_type)
+        headers = {"content-type": media[0] if media and "json" not in media[0] else "application/json"}
         headers |= {h.name: _text(h.example) for h in success.headers if h.example is not None}
         routes[f"{case.verb} {case.path}"] = (success.status, headers, json.dumps(success.example))
     return routes

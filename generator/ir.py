@@ -312,6 +312,9 @@ class WebhookSignature:
     timestamp_header: str = ""
     tolerance: int = 300
     ranges: tuple[str, ...] = ()
+    separator: str = ""  # several signatures in one header, split by this
+    signature_key: str = ""  # `pairs.signature`: the header is `key=value` pairs (`t=...,v1=...`)
+    timestamp_key: str = ""  # `pairs.timestamp`
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ def webhooks_of(data: dict[str, Any]) -> ir.Webhooks | None:
     if section is None:
         return None
     raw: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in section["signature"].items()}
+    pairs = raw.pop("pairs", None)
+    if pairs is not None:
+        raw.update(signature_key=pairs["signature"], timestamp_key=pairs.get("timestamp", ""))
     signature = ir.WebhookSignature(**raw)
     events = tuple(
         ir.WebhookEvent(

@@ -163,6 +163,30 @@ def test_direct_exchange_a_dropped_put_is_a_read_error_sent_once() -> None:
     assert [h.split(b" ")[0] for h in seen] == [b"GET", b"PUT"]
 
 
+def test_direct_exchange_takes_an_httpx_timeout() -> None:
+    """A client's timeout (or a call's) may be an httpx.Timeout, which is not hashable: the direct path
+    maps it to aiohttp's timeouts all the same, and its read timeout applies."""
+    pkg = package("geins")
+
+    async def go() -> None:
+        async with pkg.AsyncClient(base_url=url, timeout=httpx.Timeout(5.0, read=2.5), max_retries=0,
+                                   **credentials(provider("geins"))) as client:
+            assert client._direct is not None
+            pool = client._direct
+            for timeout in (httpx.Timeout(5.0, read=2.5), httpx.Timeout(5.0, read=2.5), 3.0):
+                assert pool._client_timeout(timeout).sock_read == (2.5 if timeout != 3.0 else 3.0)
+            assert len(pool._timeouts) == 2
+            from opi._runtime.request import Prepared
+
+            status, _, body, _ = await pool.exchange(Prepared("GET", "/x", [], {}, None), url + "/x", {},
+                                                     httpx.Timeout(5.0, read=2.5), 1000)
+            assert status == 200 and body.content == b"{}"
+
+    with raw_server(["answer"]) as (url, seen):
+        asyncio.run(go())
+    assert len(seen) == 1
+
+
 def test_a_refused_connection_is_a_connect_error() -> None:
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]

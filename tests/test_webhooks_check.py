@@ -69,6 +69,24 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], object], list[tuple[str, str]]
      [("unknown method 'MakeRefund'", "$.webhooks.events[0].after[0]")]),
     ("after-read", lambda d: event(d).update(after=["GetRefund"]),
      [("'GetRefund' is a read; events follow writes", "$.webhooks.events[0].after[0]")]),
+    ("pairs-and-timestamp-header", lambda d: sig(d).update(pairs={"timestamp": "t", "signature": "v1"}),
+     [("timestamp_header does not apply with pairs: the timestamp is a pair",
+       "$.webhooks.signature.timestamp_header")]),
+    ("pairs-without-timestamp", lambda d: sig(d).update(pairs={"signature": "v1"}) or sig(d).pop("timestamp_header"),
+     [("signed: timestamp.body with pairs needs pairs.timestamp", "$.webhooks.signature.pairs")]),
+    ("pairs-timestamp-untimed", lambda d: [sig(d).pop(k) for k in ("timestamp_header", "tolerance")] and sig(d).update(
+        signed="body", pairs={"timestamp": "t", "signature": "v1"}),
+     [("pairs.timestamp applies only to signed: timestamp.body", "$.webhooks.signature.pairs.timestamp")]),
+    ("pairs-same-keys", lambda d: sig(d).pop("timestamp_header") and sig(d).update(
+        pairs={"timestamp": "v1", "signature": "v1"}),
+     [("pairs.timestamp and pairs.signature must differ", "$.webhooks.signature.pairs.timestamp")]),
+    ("pairs-and-separator", lambda d: sig(d).pop("timestamp_header") and sig(d).update(
+        separator=" ", pairs={"timestamp": "t", "signature": "v1"}),
+     [("separator does not apply with pairs (pairs are split by commas)", "$.webhooks.signature.separator")]),
+    ("pairs-key", lambda d: sig(d).pop("timestamp_header") and sig(d).update(pairs={"timestamp": "t", "signature": "v 1"}),
+     [('"v 1" does not match the pattern ^[A-Za-z0-9_-]+$', "$.webhooks.signature.pairs.signature")]),
+    ("separator-other", lambda d: sig(d).update(separator="|"),
+     [('"|" is not one of: ",", " ", ";"', "$.webhooks.signature.separator")]),
     ("type-field", lambda d: d["webhooks"].update(type_field="data..type"),
      [('"data..type" must be a dotted path of field names, e.g. event or data.type', "$.webhooks.type_field")]),
 ]

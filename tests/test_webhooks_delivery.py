@@ -16,9 +16,7 @@ from generator.ir import Provider
 from generator.mock.server import MockServer
 from generator.mock.webhooks import default_secret
 from tests.mock_support import call, credentials
-from tests.webhook_support import generated, providers, serve_asgi, wait_for
-
-SIGNED = ("hookpay", "hooksha", "hooktoken", "hookstd")
+from tests.webhook_support import SIGNED, generated, providers, serve_asgi, wait_for
 
 
 @pytest.fixture(scope="module")

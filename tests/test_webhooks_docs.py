@@ -28,6 +28,8 @@ WORDS = {
     "hooktoken": ["X-Hook-Secret-Token", "constant time"],
     "hookstd": ["Standard Webhooks", "webhook-signature", "opi-clients[standardwebhooks]"],
     "hookip": ["192.0.2.0/24", "2001:db8::/32", "source"],
+    "hookpairs": ["Hook-Signature", "`t=`", "`v1=`", "300 seconds", "any that matches"],
+    "hooklist": ["X-Hook-Signatures", "Base64", "`v1,`", "split by spaces", "any that matches"],
 }
 
 

@@ -31,11 +31,11 @@ def headers_at(stamp: int) -> dict[str, str]:
             "webhook-timestamp": str(stamp)}
 
 
-def check(headers: dict[str, str], secret: str = SECRET) -> str:
-    """'ok', or the reason the delivery is refused."""
-    delivery = Delivery(PAYLOAD, headers, secret.encode(), None, time.time())
+def check(headers: dict[str, str], secret: str = SECRET, at: float | None = None) -> str:
+    """'ok', or the reason the delivery is refused, checked at `at` (default: now)."""
+    delivery = Delivery(PAYLOAD, headers, (secret.encode(),), None, time.time() if at is None else at)
     try:
-        REGISTRY["standard_webhooks"](SCHEME, delivery)
+        REGISTRY["standard_webhooks"](SCHEME)(delivery)
     except WebhookVerificationError as exc:
         return exc.reason
     return "ok"
@@ -81,6 +81,31 @@ def test_secret_with_and_without_prefix() -> None:
     assert check(headers_at(now()), "whsec_" + base64.b64encode(b"another key").decode()) == "bad_signature"
 
 
+def test_the_injected_clock_decides_the_window() -> None:
+    """The window is checked against the delivery's clock, not the wall clock: a delivery signed in 2021
+    verifies at its own time and is too old now; one signed an hour ahead verifies an hour ahead."""
+    old = 1614265330  # the library's signing vector's timestamp
+    assert check(headers_at(old), at=old + 10) == "ok"
+    assert check(headers_at(old), at=old - TOLERANCE + 1) == "ok"
+    assert check(headers_at(old), at=old + TOLERANCE + 1) == "too_old"
+    assert check(headers_at(old)) == "too_old"  # now, by the wall clock
+    ahead = now() + 3600
+    assert check(headers_at(ahead), at=ahead - 5) == "ok"
+    assert check(headers_at(ahead)) == "too_old"
+    assert check({**headers_at(old), "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OA="},
+                 at=old) == "bad_signature"
+
+
+def test_several_secrets_any_may_have_signed() -> None:
+    other = base64.b64encode(b"the next key").decode()
+    delivery = Delivery(PAYLOAD, headers_at(now()), (other.encode(), SECRET.encode()), None, time.time())
+    assert REGISTRY["standard_webhooks"](SCHEME)(delivery).key == f"webhook-id:{MSG_ID}"
+    delivery = Delivery(PAYLOAD, headers_at(now()), (other.encode(),), None, time.time())
+    with pytest.raises(WebhookVerificationError) as caught:
+        REGISTRY["standard_webhooks"](SCHEME)(delivery)
+    assert caught.value.reason == "bad_signature"
+
+
 def test_contract_server_signs_as_the_library_does() -> None:
     """The library's sign vector: whsec_ key, msg id, timestamp 1614265330, the payload."""
     signature = WebhookSignature("standard_webhooks")
@@ -93,9 +118,9 @@ def test_without_the_library_the_reason_says_how_to_install_it(monkeypatch: pyte
     import sys
 
     monkeypatch.setitem(sys.modules, "standardwebhooks.webhooks", None)  # an import of it now fails
-    delivery = Delivery(PAYLOAD, headers_at(now()), SECRET.encode(), None, time.time())
+    delivery = Delivery(PAYLOAD, headers_at(now()), (SECRET.encode(),), None, time.time())
     with pytest.raises(WebhookVerificationError) as caught:
-        REGISTRY["standard_webhooks"](SCHEME, delivery)
+        REGISTRY["standard_webhooks"](SCHEME)(delivery)
     assert caught.value.reason == "unavailable" and "opi-clients[standardwebhooks]" in str(caught.value)
 
 

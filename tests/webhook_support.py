@@ -16,6 +16,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "tests" / "webhook_specs" / "hookpay.yaml"
 STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # the library's own test secret
+SIGNED = ("hookpay", "hooksha", "hooktoken", "hookstd", "hookpairs", "hooklist")  # the schemes with a secret
 
 # alias -> the signature section of its spec (hookpay: as in the file).
 VARIANTS: dict[str, dict[str, Any] | None] = {
@@ -24,6 +25,12 @@ VARIANTS: dict[str, dict[str, Any] | None] = {
     "hooktoken": {"scheme": "token_header", "header": "X-Hook-Secret-Token"},
     "hookstd": {"scheme": "standard_webhooks", "tolerance": 300},
     "hookip": {"scheme": "ip_ranges", "ranges": ["192.0.2.0/24", "2001:db8::/32"]},
+    # `t=<timestamp>,v1=<hex>[,v1=<hex>...]` in one header
+    "hookpairs": {"scheme": "hmac", "header": "Hook-Signature", "signed": "timestamp.body",
+                  "pairs": {"timestamp": "t", "signature": "v1"}, "tolerance": 300},
+    # several `v1,<Base64>` signatures split by spaces, over the raw body
+    "hooklist": {"scheme": "hmac", "header": "X-Hook-Signatures", "encoding": "base64", "prefix": "v1,",
+                 "separator": " "},
 }
 
 

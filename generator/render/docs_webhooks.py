@@ -51,10 +51,8 @@ def _python(provider: Provider, event: WebhookEvent) -> str:
 def _cli(provider: Provider, hooks: Webhooks) -> str:
     alias = provider.alias
     env = f"OPI_{alias.upper()}_WEBHOOK_SECRET"
-    names = {"hmac": [hooks.signature.header, hooks.signature.timestamp_header],
-             "token_header": [hooks.signature.header],
-             "standard_webhooks": ["webhook-id", "webhook-timestamp", "webhook-signature"]}
-    headers = " ".join(f"--header '{h}: ...'" for h in names.get(hooks.signature.scheme, []) if h)
+    names = WEBHOOKS[hooks.signature.scheme].headers(hooks.signature)
+    headers = " ".join(f"--header '{h}: ...'" for h in names)
     source = " --source 203.0.113.7" if hooks.signature.scheme == "ip_ranges" else ""
     return (
         f"opi {alias} webhooks verify --body delivery.json {headers}{source}".replace("  ", " ").rstrip() + "\n"

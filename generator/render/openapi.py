@@ -28,6 +28,7 @@ from . import openapi_failures
 from .openapi_accept import answer_content, not_acceptable
 from .openapi_paging import EXTENSION, x_pagination
 from .openapi_routes import adjust
+from .openapi_webhooks import webhooks_section
 
 OPENAPI = "3.1.0"
 REFS = "#/components/schemas/"
@@ -68,6 +69,8 @@ def document(provider: Provider) -> dict[str, Any]:
         },
     }
     adjust(provider, doc)  # per-method hosts, URL parameters, keys in the path or the body
+    if provider.webhooks is not None:
+        doc["webhooks"] = webhooks_section(provider)
     return doc
 
 

@@ -317,6 +317,7 @@ def provider_table(provider: Provider) -> Record:
         + signing_flows(provider),
         commands=tuple(command(provider, m) for m in provider.methods),
         logins=tuple(s.name for s in provider.schemes if s.flow is not None),
+        webhook_events=tuple(e.name for e in provider.webhooks.events) if provider.webhooks else (),
         keep=("token_flows",),  # written even when empty, as every table lists its token flows
         rows=True,
     )

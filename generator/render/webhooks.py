@@ -22,6 +22,9 @@ def signature_record(signature: WebhookSignature) -> Record:
         timestamp_header=signature.timestamp_header,
         tolerance=signature.tolerance,
         ranges=signature.ranges,
+        separator=signature.separator,
+        signature_key=signature.signature_key,
+        timestamp_key=signature.timestamp_key,
     )
 
 

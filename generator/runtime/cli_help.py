@@ -72,6 +72,15 @@ def provider_help(table: ProviderTable) -> str:
     for group in table.groups:
         lines += ["", f"{group}:"]
         lines += [f"  {c.name.ljust(width)} {c.description}" for c in table.commands if c.group == group]
+    if table.webhook_events:
+        lines += [
+            "",
+            "Webhooks (events the provider sends to your URL):",
+            f"  {'webhooks listen'.ljust(width)} serve a receiver on 127.0.0.1 that prints each verified event"
+            " (--port N --secret-env NAME)",
+            f"  {'webhooks verify'.ljust(width)} check one saved delivery (--body FILE --header 'Name: value' ...)",
+            f"  Events: {', '.join(table.webhook_events)}",
+        ]
     return "\n".join(lines) + "\n"
 
 

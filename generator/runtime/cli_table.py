@@ -98,3 +98,4 @@ class ProviderTable(NamedTuple):
     secret_fields: tuple[str, ...]  # request/answer fields whose values are credentials or tokens
     token_flows: tuple[TokenFlow, ...] = ()
     logins: tuple[str, ...] = ()  # schemes with an OAuth user flow: `opi <alias> login` gets their tokens
+    webhook_events: tuple[str, ...] = ()  # the events `opi <alias> webhooks listen|verify` receives

@@ -26,6 +26,10 @@ class WebhookKind:
         inline code span."""
         raise NotImplementedError
 
+    def headers(self, signature: WebhookSignature) -> tuple[str, ...]:
+        """The headers a delivery carries for this scheme (the OpenAPI export's header parameters)."""
+        return ()
+
     def sign(self, signature: WebhookSignature, body: bytes, secret: bytes, now: int, ident: str) -> dict[str, str]:
         """The headers the provider would send with `body` (the contract server's deliveries)."""
         raise NotImplementedError

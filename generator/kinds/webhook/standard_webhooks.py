@@ -27,6 +27,9 @@ class StandardWebhooks(WebhookKind):
             "of now. Verifying needs the optional extra `pip install 'opi-clients[standardwebhooks]'`."
         )
 
+    def headers(self, signature: WebhookSignature) -> tuple[str, ...]:
+        return ("webhook-id", "webhook-timestamp", "webhook-signature")
+
     def sign(self, signature: WebhookSignature, body: bytes, secret: bytes, now: int, ident: str) -> dict[str, str]:
         text = secret.decode("utf-8").removeprefix("whsec_")
         key = base64.b64decode(text + "==")

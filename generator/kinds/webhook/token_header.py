@@ -26,6 +26,9 @@ class TokenHeader(WebhookKind):
             "remembering the deliveries already received."
         )
 
+    def headers(self, signature: WebhookSignature) -> tuple[str, ...]:
+        return (signature.header,)
+
     def sign(self, signature: WebhookSignature, body: bytes, secret: bytes, now: int, ident: str) -> dict[str, str]:
         return {signature.header: secret.decode("utf-8")}
 
