@@ -12,11 +12,12 @@ Two things of `httpx-aiohttp` are changed here, because the call loop's guarante
 from __future__ import annotations
 
 import ssl
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import httpx
+import yarl
 from httpx_aiohttp import AiohttpTransport, HttpxAiohttpClient
 
 from .exchange import Body, deadline
@@ -135,16 +136,6 @@ class Client(HttpxAiohttpClient):
         )
 
 
-class _Head:
-    """What `exchange.Body` reads of an answer before its body."""
-
-    __slots__ = ("headers", "status_code")
-
-    def __init__(self, status_code: int, headers: Mapping[str, str]) -> None:
-        self.status_code = status_code
-        self.headers = headers
-
-
 class Direct:
     """An async client's own pool, sending straight through one `aiohttp.ClientSession`.
 
@@ -161,13 +152,21 @@ class Direct:
         self._timeouts: dict[object, aiohttp.ClientTimeout] = {}
 
     def _client_timeout(self, timeout: float | httpx.Timeout) -> aiohttp.ClientTimeout:
-        found = self._timeouts.get(timeout)
+        # An httpx.Timeout is not hashable: it is remembered by its four values.
+        key = (
+            (timeout.connect, timeout.read, timeout.write, timeout.pool)
+            if isinstance(timeout, httpx.Timeout)
+            else timeout
+        )
+        found = self._timeouts.get(key)
         if found is None:
             t = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
             found = aiohttp.ClientTimeout(
                 total=None, connect=t.pool, sock_connect=t.connect, sock_read=t.read
             )
-            self._timeouts[timeout] = found
+            if len(self._timeouts) >= 64:  # bounded: per-call timeouts could all differ
+                self._timeouts.clear()
+            self._timeouts[key] = found
         return found
 
     def _open(self) -> aiohttp.ClientSession:
@@ -190,8 +189,9 @@ class Direct:
         headers: dict[str, str],
         timeout: float | httpx.Timeout,
         limit: int,
-    ) -> tuple[int, httpx.Headers, Body, str]:
-        """Send once and read the answer, at most `limit` bytes of it: (status, headers, body, URL)."""
+    ) -> tuple[int, httpx.Headers, Body, object]:
+        """Send once and read the answer, at most `limit` bytes of it: (status, headers, body, URL: made
+        text only when asked for, see RawResponse)."""
         session = self._session or self._open()
         if prepared.query:
             url = f"{url}?{httpx.QueryParams(prepared.query)}"
@@ -199,19 +199,25 @@ class Direct:
         try:
             async with session.request(
                 prepared.method,
-                url,
+                # As httpx encoded it (a signature covers it; aiohttp would re-quote `%2F` to `/`); a
+                # base URL given with raw spaces or non-ASCII text is still quoted by yarl.
+                yarl.URL(url, encoded=url.isascii() and " " not in url),
                 headers=headers,
                 data=prepared.content,
                 allow_redirects=False,
                 timeout=self._client_timeout(timeout),
             ) as response:
                 answer_headers = httpx.Headers(response.raw_headers)
-                body = Body(_Head(response.status, answer_headers), limit, ends)  # type: ignore[arg-type]
+                length = response.content_length  # aiohttp's parse of Content-Length (None when absent)
+                body = Body(
+                    None, limit, ends, status=response.status, declared="" if length is None else str(length)
+                )
                 if body.wanted:
-                    async for chunk in response.content.iter_any():
+                    content = response.content
+                    while chunk := await content.readany():  # b"" at the end (iter_any, minus its generator)
                         if not body.add(chunk):
                             break
-                return response.status, answer_headers, body, str(response.url)
+                return response.status, answer_headers, body, response.url
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise translate(exc) from exc
 

@@ -1,6 +1,7 @@
 """Auth: which credentials a method needs, the headers they make, and the cache of fetched tokens.
 
-What differs between scheme kinds (bearer, basic, api_key, oauth2) is in schemes/, one module each.
+What differs between scheme kinds (bearer, basic, api_key, oauth2, and the signing kinds of signing.py)
+is in schemes/, one module each.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from . import signing
 from .schemes import REGISTRY as KINDS
 from .spec import Operation, ProviderSpec, Scheme
 
@@ -47,11 +49,12 @@ class TokenState:
     """The current token of a scheme whose kind fetches tokens (oauth2), with the header that carries it.
     Guarded by a thread lock (sync) or an asyncio lock (async)."""
 
-    __slots__ = ("_async_lock", "_scheme", "expires_at", "fetched", "header", "lock", "value")
+    __slots__ = ("_async_lock", "_scheme", "expires_at", "fetched", "header", "lock", "refresh", "value")
 
-    def __init__(self, scheme: Scheme, given: str | None) -> None:
+    def __init__(self, scheme: Scheme, given: str | None, refresh: str | None = None) -> None:
         self._scheme = scheme
         self.value = given
+        self.refresh = refresh  # the refresh token, when the provider gave one (kept across rotations)
         # Made once per token, not per request.
         self.header = None if given is None else token_header(scheme, given)
         self.expires_at: float | None = None  # None: no known expiry (a token given by the user)
@@ -73,16 +76,22 @@ class TokenState:
             return None
         return self.header
 
-    def store(self, token: str, lifetime: float | None) -> tuple[str, str]:
-        """Keep a fetched token; its header."""
+    def store(self, token: str, lifetime: float | None, refresh: str | None = None) -> tuple[str, str]:
+        """Keep a fetched token (and a new refresh token, when the answer rotated it); its header."""
         self.value = token
+        if refresh:
+            self.refresh = refresh
         self.header = token_header(self._scheme, token)
         self.fetched = True
         # Refresh a little before the provider's expiry so a request never leaves with a dying token.
         self.expires_at = None if lifetime is None else now() + lifetime - min(60.0, lifetime * 0.1)
         return self.header
 
-    def invalidate(self) -> None:
+    def invalidate(self, sent: str | None = None) -> None:
+        """Drop the token; given `sent` (the header value a refused request carried), only when it is still
+        the current one, so that parallel refusals of one old token cause one refresh, not one each."""
+        if sent is not None and self.header is not None and self.header[1] != sent:
+            return
         self.value = None
         self.header = None
         self.expires_at = None
@@ -94,14 +103,24 @@ class TokenState:
 class AuthPlan:
     """What one operation sends: fixed credential headers, plus schemes whose token is added at send time."""
 
-    __slots__ = ("headers", "refreshable", "token_schemes")
+    __slots__ = ("headers", "placed", "refreshable", "signed", "token_schemes")
 
     def __init__(
-        self, headers: Mapping[str, str], token_schemes: tuple[Scheme, ...], refreshable: bool
+        self,
+        headers: Mapping[str, str],
+        token_schemes: tuple[Scheme, ...],
+        refreshable: bool,
+        signed: tuple[Scheme, ...] = (),
+        placed: tuple[tuple[str, str, str], ...] = (),
     ) -> None:
         self.headers = headers
         self.token_schemes = token_schemes  # each has a TokenState in the client
         self.refreshable = refreshable  # a rejected token can be replaced by fetching a new one
+        self.signed = signed  # schemes whose signer (signing.py) signs every try
+        self.placed = placed  # credentials in the query, path or body: (location, wire, value), placing.py
+
+
+NO_AUTH = AuthPlan({}, (), False)  # what goes to a URL the spec does not name as the provider's
 
 
 def token_arguments(token_op: Operation[Any], credentials: Credentials) -> dict[str, str]:
@@ -110,6 +129,8 @@ def token_arguments(token_op: Operation[Any], credentials: Credentials) -> dict[
 
 
 def _can_fetch(spec: ProviderSpec, scheme: Scheme, credentials: Credentials) -> bool:
+    if scheme.flow is not None:  # a user flow's tokens are refreshed with its refresh token
+        return refresh_input(scheme) in credentials and scheme.flow.client_id in credentials
     token_op = spec.operations.get(scheme.token_method or "")
     if token_op is None:
         return False
@@ -120,6 +141,8 @@ def _can_fetch(spec: ProviderSpec, scheme: Scheme, credentials: Credentials) -> 
 
 def _fetch_inputs(spec: ProviderSpec, scheme: Scheme) -> list[str]:
     """The keywords that let the client fetch a scheme's token itself."""
+    if scheme.flow is not None:
+        return [refresh_input(scheme) or "", scheme.flow.client_id]
     token_op = spec.operations.get(scheme.token_method or "")
     if token_op is None:
         return list(scheme.inputs)
@@ -153,7 +176,9 @@ def plan(
         return AuthPlan({}, (), False)
     for alternative in op.auth:
         headers: dict[str, str] = {}
+        placed: list[tuple[str, str, str]] = []
         token_schemes: list[Scheme] = []
+        signed: list[Scheme] = []
         refreshable = False
         for name in alternative:
             scheme = spec.schemes[name]
@@ -167,13 +192,20 @@ def plan(
                     break
                 token_schemes.append(scheme)
                 refreshable = refreshable or fetchable
+            elif kind.signer is not None:
+                if not signing.ready(scheme, values):
+                    break
+                signed.append(scheme)
             elif any(v is None for v in values):
                 break
             else:
                 given = [v for v in values if v is not None]
-                headers[kind.header_name(scheme)] = kind.header_value(scheme, given)
+                if scheme.wire is None:
+                    headers[kind.header_name(scheme)] = kind.header_value(scheme, given)
+                else:  # a key in the query, the path or the body
+                    placed.append((scheme.location, scheme.wire, kind.header_value(scheme, given)))
         else:
-            return AuthPlan(headers, tuple(token_schemes), refreshable)
+            return AuthPlan(headers, tuple(token_schemes), refreshable, tuple(signed), tuple(placed))
     return None
 
 
@@ -192,3 +224,8 @@ def token_lifetime(value: object) -> float | None:
     except ValueError:
         return None
     return seconds if seconds > 0 else None
+
+
+def refresh_input(scheme: Scheme) -> str | None:
+    """The client keyword that gives a user flow's refresh token (its second input)."""
+    return scheme.inputs[1] if scheme.flow is not None and len(scheme.inputs) > 1 else None

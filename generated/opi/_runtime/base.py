@@ -18,15 +18,27 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from typing import Any, TypeVar
 
 import httpx
 
-from . import auth, failures, lookups, retry
+from . import (
+    answer_errors,
+    auth,
+    failures,
+    lookups,
+    oauth_refresh,
+    param_groups,
+    placing,
+    retry,
+    routes,
+    signing,
+)
+from .accept import answering
 from .decoders import REGISTRY as DECODERS
 from .download import DownloadTarget, Sink, misfiled
-from .errors import CredentialsError, OpiError, ResponseValidationError
+from .errors import CredentialsError, LoginRequired, NetworkError, OpiError, ResponseValidationError
 from .exchange import Body, TimeoutTypes
 from .masking import Masker
 from .request import Prepared, prepare, shape
@@ -72,22 +84,35 @@ class BaseClient:
         self._max_response_bytes = max_response_bytes
         self._spec = spec
         self._environment = chosen
-        base_url = base_url or os.environ.get(spec.base_url_env) or spec.environments[chosen]
-        self._base_url = base_url.rstrip("/")
+        override = base_url or os.environ.get(spec.base_url_env)
+        self._override = override.rstrip("/") if override else None  # every method goes there (routes.py)
+        self._base_url = self._override or spec.environments[chosen].rstrip("/")
         self._timeout = timeout
         self._max_retries = max_retries
         self._retry_delay = retry_delay
         self._credentials = auth.Credentials(credentials)
         self._masker = Masker(v for k, v in credentials.items() if v and k in spec.secret_inputs)
+        placing.hide_in_httpx_log(placing.url_credentials(spec, credentials))
         given = dict(headers or {})
         replaced = {name.lower() for name in given}  # header names are case-insensitive
         self._headers = {k: v for k, v in spec.headers.items() if k.lower() not in replaced} | given
         self._tokens = {
-            s.name: auth.TokenState(s, self._credentials.get(s.inputs[0]))
+            s.name: auth.TokenState(
+                s, self._credentials.get(s.inputs[0]), self._credentials.get(auth.refresh_input(s) or "")
+            )
             for s in spec.schemes.values()
             if SCHEMES[s.kind].fetches_tokens
         }
+        # Told every new token (and rotated refresh token), to persist them; the generated clients of
+        # providers with refresh tokens take it as `on_tokens=`.
+        self._on_tokens: Callable[[oauth_refresh.Tokens], None] | None = None
         self._plans: dict[str, auth.AuthPlan] = {}
+        # One signer per signing scheme whose credentials were given; its library is imported here.
+        self._signers: dict[str, signing.Signer] = {}
+        for s in spec.schemes.values():
+            make, values = SCHEMES[s.kind].signer, [self._credentials.get(i) for i in s.inputs]
+            if make is not None and signing.ready(s, values):
+                self._signers[s.name] = make(s, [v or "" for v in values], self._base_url)
 
     @property
     def environment(self) -> str:
@@ -116,27 +141,39 @@ class BaseClient:
         body: Any = None,
         timeout: TimeoutTypes | None = None,
         out: DownloadTarget | None = None,
+        accept: str | None = None,
     ) -> Steps[T]:
         """One call: validate, authenticate, send, and retry or look up as the spec allows."""
+        param_groups.check(op.name, op.features, args, body)  # rules across parameters, before anything
+        op, media = answering(op, accept)  # the media type asked for, when the answer has several
         prepared = prepare(self._spec, op, args, body)
         prepared.target, prepared.declared = out, op.answer_media
+        if media is not None:
+            prepared.headers["Accept"] = media
         try:
             return (yield from self._sending(op, prepared, timeout))
         finally:
             prepared.close()  # the files a streamed body opened
 
     def _sending(self, op: Operation[T], prepared: Prepared, timeout: TimeoutTypes | None) -> Steps[T]:
-        plan = self._plan(op)
+        base = routes.base(op, self._environment, self._base_url, self._override)
+        url, trusted = routes.destination(op, prepared.path, base, self._override)
+        plan = self._plan(op) if trusted else auth.NO_AUTH  # no credential for a host the spec did not name
+        if plan.placed:
+            url = placing.apply(plan.placed, url, prepared)
+        masks_url = placing.in_url(plan.placed)
         attempt = 0
         refreshed = resent = False
-        url = self._base_url + prepared.path
         wait = self._timeout if timeout is None else timeout
         while True:
             headers = {**self._headers, **prepared.headers, **plan.headers}
             for scheme in plan.token_schemes:
                 name, value = self._tokens[scheme.name].current() or (yield from self._fetch_token(scheme))
                 headers[name] = value
-            self._log_send(op, prepared, attempt)
+            if plan.signed:  # signed as it leaves, again on every try
+                signers = tuple(self._signers[s.name] for s in plan.signed)
+                headers = yield from signing.sign(signers, prepared, url, headers, wait, self._masker)
+            self._log_send(op, prepared.method, url, attempt)
             retries_left = attempt < self._max_retries
             try:
                 raw, too_large = yield SEND, prepared, url, headers, wait
@@ -156,17 +193,24 @@ class BaseClient:
                 attempt += 1
                 resent = True
                 continue
+            if masks_url:
+                raw.mask_url(self._masker.mask)
             status = raw.status_code
             if status < 300:
                 if misfiled(op.answer_media, raw.headers):  # a file method's JSON error under a 2xx
                     raise failures.api_error(self._spec, self._masker, op, raw)
                 if too_large:
                     raise failures.too_large(op, raw, self._max_response_bytes)
+                check = op.features.get(answer_errors.FEATURE)
+                if isinstance(check, answer_errors.FailureInAnswer):  # an error inside a success answer
+                    in_answer = answer_errors.failure(self._masker, op.name, check, raw)
+                    if in_answer is not None:
+                        raise in_answer
                 return self._result(op, raw)
-            if status == self._spec.unauthorized_status and plan.refreshable and not refreshed:
+            if status == self._spec.unauthorized_status and self._refreshable(plan) and not refreshed:
                 # A rejected token means the request was not processed: refresh once and send again.
                 refreshed = True
-                self._invalidate(plan)
+                self._invalidate(plan, headers)
                 continue
             api_error = failures.api_error(self._spec, self._masker, op, raw)
             action = retry.after_status(op, status, retries_left, api_error.retry_after, resent)
@@ -196,6 +240,10 @@ class BaseClient:
         lock = yield LOCK, state  # one fetch at a time per scheme
         try:
             header = state.current()
+            if header is None and state.refresh is not None and (scheme.flow or scheme.refresh_field):
+                header = yield from self._refreshing(scheme, state)
+            if header is None and scheme.flow is not None:  # a user flow without a usable refresh token
+                raise LoginRequired(scheme.name, self._spec.alias, "no usable refresh token is left")
             if header is None:
                 token_op = self._spec.operations[scheme.token_method or ""]
                 args = auth.token_arguments(token_op, self._credentials)
@@ -237,17 +285,65 @@ class BaseClient:
                 operation=scheme.token_method or scheme.name,
                 raw=raw,
             )
-        self._masker.add(token)
-        return self._tokens[scheme.name].store(token, auth.token_lifetime(dig(data, scheme.expires_field)))
+        refresh = dig(data, scheme.refresh_field) if scheme.refresh_field else None
+        lifetime = auth.token_lifetime(dig(data, scheme.expires_field))
+        return self._keep(scheme, token, lifetime, refresh if isinstance(refresh, str) else None)
 
-    def _invalidate(self, plan: auth.AuthPlan) -> None:
+    def _refreshable(self, plan: auth.AuthPlan) -> bool:
+        return plan.refreshable or any(self._signers[s.name].refreshable for s in plan.signed)
+
+    def _invalidate(self, plan: auth.AuthPlan, sent: Mapping[str, str]) -> None:
         for scheme in plan.token_schemes:
-            self._tokens[scheme.name].invalidate()
+            self._tokens[scheme.name].invalidate(sent.get(SCHEMES[scheme.kind].header_name(scheme)))
+        for scheme in plan.signed:
+            self._signers[scheme.name].invalidate()
 
-    def _log_send(self, op: Operation[Any], prepared: Prepared, attempt: int) -> None:
+    def _refreshing(self, scheme: Scheme, state: auth.TokenState) -> Steps[tuple[str, str] | None]:
+        """A new access token from the refresh token (None: refused, and a token method can fetch anew)."""
+        flow = scheme.flow
+        if flow is not None:
+            url = oauth_refresh.absolute(self._base_url, flow.token_url)
+            client_id = self._credentials.get(flow.client_id)
+            secret = self._credentials.get(flow.client_secret or "")
+            extra: Mapping[str, str] = {}
+        else:  # a token method's refresh token: sent to the same method, with its own credentials
+            token_op = self._spec.operations[scheme.token_method or ""]
+            url, client_id, secret = self._base_url + token_op.path, None, None
+            extra = self._plan(token_op).headers
+        what = f"{scheme.name}: refresh"
+        prepared = oauth_refresh.request(scheme, state.refresh or "", client_id, secret, url)
+        try:
+            raw, _ = yield SEND, prepared, url, {**self._headers, **extra, **prepared.headers}, self._timeout
+        except httpx.TransportError as exc:
+            detail = self._masker.mask(str(exc) or type(exc).__name__)
+            raise NetworkError(f"{what}: no answer from the token URL: {detail}", operation=what) from exc
+        if raw.status_code >= 300:
+            refused = oauth_refresh.refused(self._spec.alias, what, raw)
+            if refused is None:
+                raise ResponseValidationError(f"{what}: HTTP {raw.status_code}", operation=what, raw=raw)
+            state.refresh = None
+            if flow is None:
+                return None
+            raise refused
+        token, lifetime, rotated = oauth_refresh.answer(scheme, what, raw)
+        return self._keep(scheme, token, lifetime, rotated)
+
+    def _keep(
+        self, scheme: Scheme, token: str, lifetime: float | None, refresh: str | None
+    ) -> tuple[str, str]:
+        """Store a new token (masked from now on) and tell the application."""
+        self._masker.add(token)
+        if refresh:
+            self._masker.add(refresh)
+        state = self._tokens[scheme.name]
+        header = state.store(token, lifetime, refresh)
+        if self._on_tokens is not None:
+            self._on_tokens(oauth_refresh.tokens(scheme, token, lifetime, state.refresh))
+        return header
+
+    def _log_send(self, op: Operation[Any], method: str, url: str, attempt: int) -> None:
         if logger.isEnabledFor(logging.DEBUG):
-            url = self._masker.mask(self._base_url + prepared.path)
-            logger.debug("%s %s %s (try %d)", op.name, prepared.method, url, attempt + 1)
+            logger.debug("%s %s %s (try %d)", op.name, method, self._masker.mask(url), attempt + 1)
 
     # --- after sending --------------------------------------------------------------------------------
     def _raw(

@@ -44,6 +44,11 @@ def run(providers: tuple[ProviderEntry, ...], argv: list[str], *, version: str, 
     if len(argv) == 1 or argv[1] in ("--help", "-h", "help"):
         write("stdout", provider_help(table))
         return OK
+    if argv[1] in ("login", "logout"):
+        from .cli_login import is_login, run_login  # here: a login imports httpx
+
+        if is_login(table, argv[1]):
+            return run_login(table, argv[1], argv[2:])
     if argv[1] == "webhooks":
         from .cli_webhooks import run_webhooks  # here: it imports the provider's models
 

@@ -7,6 +7,7 @@ import importlib
 import sys
 from typing import Any
 
+from .accept import choices
 from .cli_output import say
 from .cli_parse import Invocation
 from .decoders import TARGETED
@@ -16,7 +17,13 @@ def takes_out(inv: Invocation) -> bool:
     """Whether the command's method answers with a file (its client method takes `out=`)."""
     client = importlib.import_module(inv.table.client_module).Client
     op = sys.modules[client.__module__].PROVIDER.operations.get(inv.command.method)
-    return op is not None and op.answer_content in TARGETED
+    if op is None:
+        return False
+    offered = choices(op)  # an answer in several media types: the one --accept names, else the default
+    if not offered:
+        return op.answer_content in TARGETED
+    wanted = inv.arguments.get("accept", offered[0].media)
+    return any(c.media == wanted and c.content in TARGETED for c in offered)
 
 
 def refused(inv: Invocation) -> str | None:

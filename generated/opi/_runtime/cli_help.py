@@ -65,9 +65,22 @@ def provider_help(table: ProviderTable) -> str:
         f"Usage: opi {table.alias} <Method> [--option value ...]",
         f"       opi {table.alias} <Method> --help",
     ]
+    if table.logins:  # OAuth user flows: the tokens come from a login
+        lines += [
+            f"       opi {table.alias} login [--scheme {'|'.join(table.logins)}]   (then logout to forget the tokens)"
+        ]
     for group in table.groups:
         lines += ["", f"{group}:"]
         lines += [f"  {c.name.ljust(width)} {c.description}" for c in table.commands if c.group == group]
+    if table.webhook_events:
+        lines += [
+            "",
+            "Webhooks (events the provider sends to your URL):",
+            f"  {'webhooks listen'.ljust(width)} serve a receiver on 127.0.0.1 that prints each verified event"
+            " (--port N --secret-env NAME)",
+            f"  {'webhooks verify'.ljust(width)} check one saved delivery (--body FILE --header 'Name: value' ...)",
+            f"  Events: {', '.join(table.webhook_events)}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -125,6 +138,7 @@ def command_help(table: ProviderTable, command: Command) -> str:
         lines += ["", "Parameters:"]
         for option in command.options:
             lines += _option_lines(option)
+        lines += [f"  {rule}" for rule in command.rules]
     creds = command_credentials(table, command)
     if creds:
         lines += ["", "Credentials (each can also come from its environment variable):"]

@@ -148,13 +148,19 @@ def parse(table: ProviderTable, command: Command, argv: list[str]) -> Invocation
             raise UsageError(str(exc)) from None
     if missing:
         raise UsageError("missing required option" + ("s " if len(missing) > 1 else " ") + ", ".join(missing))
-    if command.credentials and not any(
-        all(_given_credential(table, name, credentials) for name in names) for names in command.credentials
+    if (
+        command.credentials
+        and not any(
+            all(_given_credential(table, name, credentials) for name in names)
+            for names in command.credentials
+        )
+        and not _logged_in(table)
     ):
         raise UsageError(
             credential_rule(command)
             + " Pass them as options or environment variables:\n"
             + "\n".join(f"  --{o.name} or {o.env}" for o in command_credentials(table, command))
+            + (f"\nor log in first: opi {table.alias} login" if table.logins else "")
         )
     flag = None
     if table.environment_flag is not None and table.environment_flag.name in given:
@@ -194,3 +200,13 @@ def parse(table: ProviderTable, command: Command, argv: list[str]) -> Invocation
 def _given_credential(table: ProviderTable, name: str, credentials: dict[str, str]) -> bool:
     option = next(o for o in table.credentials if o.name == name)
     return bool(credentials.get(option.kwarg))
+
+
+def _logged_in(table: ProviderTable) -> bool:
+    """Whether `opi <alias> login` kept tokens for one of the provider's user-flow schemes."""
+    if not table.logins:
+        return False
+    from . import token_store
+
+    store = token_store.store()
+    return any(store.load(token_store.key(table.alias, name)) for name in table.logins)

@@ -16,20 +16,19 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
 import httpx
 
-from . import cli_files, cli_pages, errors
+from . import cli_files, cli_pages, errors, param_groups
+from .cli_debug import tapped
 from .cli_exit import API_ERROR, BAD_ANSWER, BAD_ARGUMENTS, NETWORK_ERROR, OK, OTHER_ERROR, UNCERTAIN_WRITE
 from .cli_output import say, write
 from .cli_parse import Invocation
-from .cli_table import ProviderTable, TokenFlow
-from .masking import MASK, Masker
+from .cli_redact import Redactor as _Redactor
+from .cli_redact import textual as _textual
+from .cli_table import TokenFlow
 from .response import RawResponse
 
-# Field names that hold credentials in any OAuth-style exchange, besides those the spec marks secret.
-_SECRET_FIELDS = frozenset({"access_token", "refresh_token", "id_token", "client_secret", "password"})
 DRY_RUN_TOKEN = "dry-run-token"
 
 
@@ -39,67 +38,6 @@ class _DryRun(Exception):
     def __init__(self, request: httpx.Request) -> None:
         super().__init__("dry run")
         self.request = request
-
-
-class _Redactor:
-    """Masks credentials in everything the command prints: by header name, by field name, by value."""
-
-    def __init__(self, table: ProviderTable, secrets: tuple[str, ...]) -> None:
-        self.masker = Masker(secrets)
-        self.headers = frozenset(h.lower() for h in table.secret_headers)
-        self.fields = _SECRET_FIELDS | frozenset(table.secret_fields)
-
-    def text(self, text: str) -> str:
-        return self.masker.mask(text)
-
-    def data(self, value: Any, *, by_field: bool = True) -> Any:
-        """A copy of JSON data with secret values masked and, `by_field`, the values of secret fields
-        (a token answer's token, learned so it is masked wherever it shows up later)."""
-        if isinstance(value, dict):
-            out = {}
-            for key, item in value.items():
-                if by_field and key in self.fields and isinstance(item, str) and item:
-                    self.masker.add(item)
-                    out[key] = MASK
-                else:
-                    out[key] = self.data(item, by_field=by_field)
-            return out
-        if isinstance(value, list):
-            return [self.data(v, by_field=by_field) for v in value]
-        if isinstance(value, str):
-            return self.masker.mask(value)
-        return value
-
-    def header_map(self, headers: httpx.Headers) -> dict[str, str]:
-        return self.masker.headers(dict(headers.items()), self.headers)
-
-    def body(self, content: bytes | None, content_type: str) -> Any:
-        """A request or answer body for display: JSON as data, a form as text, fields masked; files and
-        streamed bodies by their size and type only."""
-        if content is None:
-            return f"(a body streamed from files, {content_type or 'no type'})"
-        if not content:
-            return None
-        if not _textual(content_type):
-            return f"({len(content)} bytes of {content_type or 'data'})"
-        text = content.decode("utf-8", errors="replace")
-        if "json" in content_type:
-            try:
-                return self.data(json.loads(text))
-            except ValueError:
-                return self.text(text)
-        if "x-www-form-urlencoded" in content_type:
-            pairs = [
-                (k, MASK if k in self.fields else self.text(v))
-                for k, v in parse_qsl(text, keep_blank_values=True)
-            ]
-            return urlencode(pairs, safe="*")
-        return self.text(text)
-
-
-def _textual(content_type: str) -> bool:
-    media = content_type.split(";")[0].strip().lower()
-    return not media or media.startswith("text/") or "json" in media or "x-www-form-urlencoded" in media
 
 
 def _request_content(request: httpx.Request) -> bytes | None:
@@ -119,9 +57,13 @@ def _debug_request(redact: _Redactor, request: httpx.Request) -> None:
     say("\n".join(lines))
 
 
-def _debug_response(redact: _Redactor, response: httpx.Response, seconds: float) -> None:
+def _status_lines(redact: _Redactor, response: httpx.Response, seconds: float) -> list[str]:
     lines = [f"< {response.status_code} {response.reason_phrase} ({seconds * 1000:.0f} ms)"]
-    lines += [f"< {k}: {v}" for k, v in redact.header_map(response.headers).items()]
+    return lines + [f"< {k}: {v}" for k, v in redact.header_map(response.headers).items()]
+
+
+def _debug_response(redact: _Redactor, response: httpx.Response, seconds: float) -> None:
+    lines = _status_lines(redact, response, seconds)
     body = redact.body(response.content, response.headers.get("content-type", "json"))
     if body is not None:
         lines += ["<", *("< " + line for line in _pretty(body).splitlines())]
@@ -143,6 +85,10 @@ class _DebugTransport(httpx.BaseTransport):
         except httpx.TransportError as exc:
             say(f"< no answer: {type(exc).__name__}: {self._redact.text(str(exc))}")
             raise
+        if not _textual(response.headers.get("content-type", "json")):  # a file: its head and size only
+            return tapped(
+                response, request, _status_lines(self._redact, response, time.perf_counter() - start)
+            )
         response.read()
         _debug_response(self._redact, response, time.perf_counter() - start)
         return response
@@ -238,9 +184,25 @@ def _option_of(inv: Invocation, field: str) -> str:
     return f"--{option.name}{field[len(head) :]}" if option else field
 
 
-def _client(inv: Invocation, transport: httpx.BaseTransport | None) -> Any:
+def _client(inv: Invocation, transport: httpx.BaseTransport | None, redact: _Redactor) -> Any:
     module = importlib.import_module(inv.table.client_module)
     kwargs: dict[str, Any] = dict(inv.credentials)
+    if "on_tokens" in module.Client.__init__.__kwdefaults__:  # a provider with refresh tokens
+        from .cli_login import stand_ins, stored
+
+        # A dry run neither refreshes nor reads the stored tokens: a stand-in token shows the request.
+        found, on_tokens = (
+            (stand_ins(inv.table, inv.credentials, DRY_RUN_TOKEN), None)
+            if inv.test
+            else stored(inv.table, inv.credentials)
+        )
+        secret = {o.kwarg for o in inv.table.credentials if o.secret}
+        for name, value in found.items():
+            if name in secret:
+                redact.masker.add(value)
+        kwargs |= found
+        if on_tokens is not None:
+            kwargs["on_tokens"] = on_tokens
     if inv.environment is not None:
         kwargs["environment"] = inv.environment
     flag = inv.table.environment_flag
@@ -300,7 +262,7 @@ def execute(inv: Invocation) -> int:
         logging.basicConfig(stream=sys.stderr, format="opi: %(message)s")
         logging.getLogger("opi").setLevel(logging.INFO)  # retries and lookups
     try:
-        client = _client(inv, transport)
+        client = _client(inv, transport, redact)
     except ValueError as exc:
         say(f"{name}: {redact.text(str(exc))}")
         return BAD_ARGUMENTS
@@ -344,9 +306,16 @@ def _failure(inv: Invocation, redact: _Redactor, exc: errors.OpiError) -> int:
     name = f"opi {inv.table.alias} {inv.command.name}"
     if inv.debug:
         say(f"{name}: {type(exc).__module__}.{type(exc).__qualname__}: {redact.text(str(exc))}")
+    if isinstance(exc, errors.ParameterGroupError):  # a rule across parameters, worded with the options
+        options = [_option_of(inv, keyword) for keyword in exc.parameters]
+        say(f"{name}: invalid arguments, nothing was sent: {param_groups.describe(exc.group_rule, options)}")
+        return BAD_ARGUMENTS
     if isinstance(exc, errors.ValidationError):
         problems = "; ".join(f"{_option_of(inv, field)}: {rule}" for field, rule in exc.errors)
         say(f"{name}: invalid arguments, nothing was sent: {redact.text(problems)}")
+        return BAD_ARGUMENTS
+    if isinstance(exc, errors.LoginRequired):  # the refresh token was refused: nothing was sent
+        say(f"{name}: {redact.text(str(exc))}")
         return BAD_ARGUMENTS
     if isinstance(exc, errors.CredentialsError):
         say(f"{name}: missing credentials: {redact.text(str(exc))}")

@@ -69,6 +69,7 @@ class Command(NamedTuple):
     doc_url: str
     options: tuple[Option, ...]  # the method's parameters
     credentials: tuple[tuple[str, ...], ...]  # alternatives, each the credential options that suffice
+    rules: tuple[str, ...] = ()  # rules across parameters, worded with the options ("exactly one of ...")
 
 
 class TokenFlow(NamedTuple):
@@ -96,3 +97,5 @@ class ProviderTable(NamedTuple):
     secret_headers: tuple[str, ...]  # headers whose values are credentials
     secret_fields: tuple[str, ...]  # request/answer fields whose values are credentials or tokens
     token_flows: tuple[TokenFlow, ...] = ()
+    logins: tuple[str, ...] = ()  # schemes with an OAuth user flow: `opi <alias> login` gets their tokens
+    webhook_events: tuple[str, ...] = ()  # the events `opi <alias> webhooks listen|verify` receives

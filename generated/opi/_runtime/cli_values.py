@@ -4,8 +4,9 @@ Rules (the same for every provider):
 - boolean: `true`/`false` (also `yes`/`no`, `1`/`0`), any case;
 - integer and number: spaces anywhere are ignored (`1 000`), a number may use a comma as the decimal
   mark (`10,5`);
-- date and datetime: ISO 8601 (`2024-10-11`, `2024-10-11T12:00:00+07:00`);
-- objects and arrays: JSON text, or a path to a file holding the JSON;
+- date and datetime: ISO 8601 (`2024-10-11`, `2024-10-11T12:00:00+07:00`), checked here and passed on as
+  the text given, so it reaches the wire exactly as written (`.139Z` is not rewritten as `.139000Z`);
+- objects and arrays: JSON text, or a path to a file holding the JSON (also as `@FILE`);
 - a single value where an array is expected becomes a one-item array, and a repeated option adds items.
 """
 
@@ -69,16 +70,18 @@ def _boolean(option: Option, text: str) -> bool:
     raise _fail(option, "true or false", text)
 
 
-def _date(option: Option, text: str) -> dt.date:
+def _date(option: Option, text: str) -> str:
     try:
-        return dt.date.fromisoformat(text.strip())
+        dt.date.fromisoformat(text.strip())
     except ValueError:
         raise _fail(option, "ISO 8601 date (YYYY-MM-DD)", text) from None
+    return text.strip()
 
 
-def _datetime(option: Option, text: str) -> dt.datetime:
+def _datetime(option: Option, text: str) -> str:
     try:
-        return dt.datetime.fromisoformat(text.strip())
+        dt.datetime.fromisoformat(text.strip())
+        return text.strip()
     except ValueError:
         raise _fail(option, "ISO 8601 date and time (YYYY-MM-DDTHH:MM:SS+HH:MM)", text) from None
 
@@ -91,7 +94,7 @@ def _json(option: Option, text: str, expected: str) -> Any:
             return json.loads(stripped)
         except ValueError as exc:
             raise BadValue(f"--{option.name}: expected {expected}; invalid JSON: {exc}") from None
-    path = Path(stripped)
+    path = Path(stripped.removeprefix("@"))  # `@FILE` as for union options, or the path itself
     if stripped and path.is_file():
         try:
             return json.loads(path.read_text(encoding="utf-8"))
@@ -134,7 +137,10 @@ def _scalar(option: Option, text: str) -> Any:
     if option.kind == "string":
         return text
     if option.kind == UNION:
-        return union_value(text)
+        try:
+            return union_value(text)
+        except ValueError as exc:
+            raise BadValue(f"--{option.name}: {exc}") from None
     if option.kind == "json":
         value = _json(option, text, "a JSON object")
         if not isinstance(value, dict):

@@ -21,6 +21,7 @@ from .exchange import TimeoutTypes, build, deadline, receiver, undecodable
 from .request import Prepared
 from .response import RawResponse
 from .spec import Operation, ProviderSpec
+from .spool import Spool
 
 __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "DEFAULT_TIMEOUT", "AsyncClient", "SyncClient", "TimeoutTypes"]
 
@@ -86,8 +87,9 @@ class SyncClient(BaseClient):
         body: Any = None,
         timeout: TimeoutTypes | None = None,
         out: DownloadTarget | None = None,
+        accept: str | None = None,
     ) -> T:
-        steps = self._calling(op, args, body, timeout, out)
+        steps = self._calling(op, args, body, timeout, out, accept)
         result: Any = None
         error: BaseException | None = None
         try:
@@ -116,7 +118,7 @@ class SyncClient(BaseClient):
         """Send once and read the answer, at most `max_response_bytes` of it: (answer, cut at the limit)."""
         request = build(self._http, prepared, url, headers, timeout)
         ends = deadline(timeout)
-        response = self._http.send(request, stream=True)
+        response = self._http.send(request, stream=True, follow_redirects=False)  # credentials stay home
         body = receiver(response, prepared, self._max_response_bytes, ends)
         try:
             if body.wanted:
@@ -192,8 +194,9 @@ class AsyncClient(BaseClient):
         body: Any = None,
         timeout: TimeoutTypes | None = None,
         out: DownloadTarget | None = None,
+        accept: str | None = None,
     ) -> T:
-        steps = self._calling(op, args, body, timeout, out)
+        steps = self._calling(op, args, body, timeout, out, accept)
         result: Any = None
         error: BaseException | None = None
         try:
@@ -233,19 +236,20 @@ class AsyncClient(BaseClient):
             return raw, read.too_large
         request = build(self._http, prepared, url, headers, timeout)
         ends = deadline(timeout)
-        response = await self._http.send(request, stream=True)
+        response = await self._http.send(request, stream=True, follow_redirects=False)
         body = receiver(response, prepared, self._max_response_bytes, ends)
+        spool = Spool(body)  # a file's writes go to a worker thread, off the event loop
         try:
             if body.wanted:
                 async for chunk in response.aiter_bytes():
-                    if not body.add(chunk):
+                    if not await spool.add(chunk):
                         break
-            body.finish()
+            await spool.finish()
         except httpx.DecodingError as exc:
-            body.discard()
+            await spool.discard()
             raise undecodable(exc) from exc
         except BaseException:
-            body.discard()  # a broken transfer leaves no half-written file
+            await spool.discard()  # a broken transfer leaves no half-written file
             raise
         finally:
             await response.aclose()

@@ -112,12 +112,9 @@ class Sink:
         self.path: Path | None = None
         self._temp: str | None = None
         self._start: int | None = None
+        self._file: IO[bytes] | None = None  # a path's temporary file is created by the first write
         if isinstance(target, str | os.PathLike):
             self.path = Path(target)
-            fd, self._temp = tempfile.mkstemp(
-                prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent or "."
-            )
-            self._file: IO[bytes] = os.fdopen(fd, "wb")
         else:
             self._file = target
             try:
@@ -125,27 +122,37 @@ class Sink:
             except (OSError, ValueError):
                 self._start = None
 
+    def _opened(self) -> IO[bytes]:
+        if self._file is None and self.path is not None:
+            fd, self._temp = tempfile.mkstemp(
+                prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent or "."
+            )
+            self._file = os.fdopen(fd, "wb")
+        assert self._file is not None  # a path or the caller's file
+        return self._file
+
     def add(self, chunk: bytes) -> bool:
-        self._file.write(chunk)
+        self._opened().write(chunk)
         self.size += len(chunk)
         return True
 
     def finish(self) -> None:
         """The whole answer arrived: the temporary file becomes the target."""
+        file = self._opened()  # an empty answer still makes the file
         if self._temp is not None and self.path is not None:
-            self._file.close()
+            file.close()
             os.replace(self._temp, self.path)
             self._temp = None
         else:
-            self._file.flush()
+            file.flush()
 
     def discard(self) -> None:
         """The transfer broke: no half-written file is left behind."""
-        if self._temp is not None:
+        if self._temp is not None and self._file is not None:
             self._file.close()
             Path(self._temp).unlink(missing_ok=True)
             self._temp = None
-        elif self._start is not None:
+        elif self._start is not None and self._file is not None:
             self._file.seek(self._start)
             self._file.truncate()
 

@@ -3,7 +3,9 @@
 ```
 OpiError                          any error raised by an opi client
 ├── ValidationError               the call breaks the spec (type, required, enum, length, range); nothing sent
+│   └── ParameterGroupError       a rule across parameters is broken (exactly one of, ...); nothing sent
 ├── CredentialsError              a credential the method needs was not given; nothing sent
+├── LoginRequired                 the refresh token was refused (or none is left): log in again; nothing sent
 ├── TransportError                no usable answer came back
 │   ├── ConnectError              could not connect; the request was not sent
 │   ├── TimeoutError              no answer in time
@@ -41,9 +43,15 @@ Under failure, each call ends in one of these within its timeout (per try; retri
   after reading at most that many bytes; `raw` holds the bytes read. An error status's body is cut at the
   limit instead and its `ApiError` raised as usual.
 
+- a success answer whose body says the call failed (the spec's `in_success` test, e.g. `"ok": false`): the
+  declared `ApiError` class (`ApiError` unless the spec names another), with `status` the 2xx status,
+  `message` and `code` read from the answer, `envelope` the answer's JSON and `in_success_answer` True.
+  It is raised, never returned as a result, and not retried (the provider processed the call and said no).
+
 Other 4xx statuses raise `ApiError` itself. An `ApiError` carries `status`, the provider's `message`, the
-parsed error `envelope` (the provider's error model, or None when the body does not match it), the raw
-`body` bytes and `raw` (status, headers, body). Messages never contain credentials.
+parsed error `envelope` (the provider's error model, or None when the body does not match it), the provider's
+error `code` when the spec says where it is (else None), the raw `body` bytes and `raw` (status, headers,
+body). Messages never contain credentials.
 """
 
 from __future__ import annotations
@@ -71,6 +79,19 @@ class ValidationError(OpiError, ValueError):
         super().__init__(f"{operation}: invalid call, nothing was sent: {text}")
 
 
+class ParameterGroupError(ValidationError):
+    """A rule across parameters is broken ("exactly one of", "at least one of", "all or none of"); the
+    request was not sent. `rule` is the rule's spec name, `parameters` the Python keywords it names."""
+
+    def __init__(self, operation: str, rule: str, parameters: tuple[str, ...], text: str) -> None:
+        self.operation = operation
+        self.group_rule = rule
+        self.parameters = parameters
+        self.errors = [(", ".join(parameters), text)]
+        self.field, self.rule = self.errors[0]
+        OpiError.__init__(self, f"{operation}: invalid call, nothing was sent: {text}")
+
+
 class CredentialsError(OpiError):
     """The method needs credentials the client was not given; the request was not sent."""
 
@@ -79,6 +100,17 @@ class CredentialsError(OpiError):
         self.alternatives = alternatives
         wanted = " or ".join(", ".join(f"{name}=" for name in names) for names in alternatives)
         super().__init__(f"{operation} needs credentials: pass {wanted} to the client")
+
+
+class LoginRequired(OpiError):
+    """The provider refused the refresh token (or there is none left): the user must log in again
+    (`opi <provider> login`, or the application's own login). Nothing of the call was sent."""
+
+    def __init__(self, operation: str, provider: str, reason: str) -> None:
+        self.operation = operation
+        self.provider = provider
+        self.reason = reason
+        super().__init__(f"{operation}: {reason}; log in again (opi {provider} login)")
 
 
 class TransportError(OpiError):
@@ -152,6 +184,8 @@ class ApiError(OpiError):
         self.raw = raw
         self.body = raw.content
         self.retry_after: float | None = None
+        self.code: Any = None  # the provider's error code, when the spec says where it is
+        self.in_success_answer = False  # True: a 2xx answer that says the call failed
         super().__init__(f"{operation}: HTTP {raw.status_code}: {message}")
 
 
@@ -212,9 +246,11 @@ __all__ = [
     "ConflictError",
     "ConnectError",
     "CredentialsError",
+    "LoginRequired",
     "NetworkError",
     "NotFoundError",
     "OpiError",
+    "ParameterGroupError",
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseTooLargeError",

@@ -48,14 +48,24 @@ class Body:
 
     __slots__ = ("_chunks", "_ends", "_limit", "size", "too_large")
 
-    def __init__(self, response: httpx.Response, limit: int, ends: float | None) -> None:
+    def __init__(
+        self,
+        response: httpx.Response | None,
+        limit: int,
+        ends: float | None,
+        *,
+        status: int = 0,
+        declared: str = "",
+    ) -> None:
+        """`response`'s status and Content-Length, or (response=None) `status` and `declared` as given."""
         self._chunks: list[bytes] = []
         self._limit = limit
         self._ends = ends
         self.size = 0
-        declared = response.headers.get("content-length", "")
+        if response is not None:
+            status, declared = response.status_code, response.headers.get("content-length", "")
         # A success answer declared too long is not read at all; an error's body is read up to the limit.
-        self.too_large = declared.isdigit() and int(declared) > limit and response.status_code < 300
+        self.too_large = declared.isdigit() and int(declared) > limit and status < 300
 
     @property
     def wanted(self) -> bool:

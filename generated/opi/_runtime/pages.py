@@ -93,7 +93,7 @@ def read(value: Any, path: str | None) -> Any:
         return None
     if isinstance(value, RawResponse):
         value = value.json()
-    for part in path.split("."):
+    for part in path.split(".") if path else ():  # "": the answer itself (a top-level list)
         if value is None:
             return None
         if isinstance(value, Mapping):
@@ -106,6 +106,11 @@ def read(value: Any, path: str | None) -> Any:
             extra = getattr(value, "model_extra", None)
             value = extra.get(part) if isinstance(extra, Mapping) else None
     return value
+
+
+def _reader(page: Any) -> Any:
+    """field(path) -> the value at a dotted wire path of one page."""
+    return lambda path: read(page, path)
 
 
 def _key(position: Any) -> Any:
@@ -194,8 +199,10 @@ class Walker:
             self.done = True
             return out
         headers = raw.headers if isinstance(raw, RawResponse) else None
+        url = raw.url if isinstance(raw, RawResponse) else ""
+        field = _reader(page)
         self.pending = PageView(
-            self.position, self.args, items, lambda path: read(page, path), headers, self.query, self.op.name
+            self.position, self.args, items, field, headers, self.query, self.op.name, url
         )
         return out
 

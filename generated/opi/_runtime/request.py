@@ -7,6 +7,7 @@ lengths, ranges); an invalid call raises `ValidationError` naming the keyword an
 from __future__ import annotations
 
 import importlib
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -17,7 +18,7 @@ import pydantic
 from .encoders import REGISTRY as ENCODERS
 from .errors import ValidationError
 from .spec import BODY, HEADER, IDEMPOTENCY_HEADER, PATH, QUERY, Operation, Param, ProviderSpec
-from .uploads import FileBody, MultipartBody, Upload
+from .uploads import PARTS, FileBody, MultipartBody, Upload
 from .uploads import problem as upload_problem
 from .wire import brackets, text
 
@@ -113,6 +114,14 @@ def _validate(
         return None
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # what `quote(..., safe="")` leaves as it is
+
+
+def _in_path(value: str) -> str:
+    """A path segment, percent-encoded (`quote` only when some character needs it: ids rarely do)."""
+    return value if _UNRESERVED(value) else quote(value, safe="")
+
+
 def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], body: Any) -> Prepared:
     """Validate a call and build its request; raise ValidationError and send nothing when it is invalid."""
     info = shape(spec, op)
@@ -132,7 +141,10 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
                 continue
             why = upload_problem(value)
             if why is None:
-                uploads[p.wire] = Upload(value, p.wire)
+                declared = op.features.get(PARTS)  # the parts' declared media types
+                uploads[p.wire] = Upload(
+                    value, p.wire, declared.get(p.wire) if isinstance(declared, dict) else None
+                )
             else:
                 problems.append((p.name, why))
             continue
@@ -153,10 +165,14 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
 
     if info.params is not None:
         model = _validate(info.params, params, info, problems)
-        if model is not None:
-            # Values as the caller gave them: a string passed validation and goes out unchanged (pydantic
-            # would write a date-time again, `...18.139Z` as `...18.139000Z`); other values as dumped.
-            dumped = model.model_dump(mode="json", by_alias=True, exclude_none=True)
+        # Values as the caller gave them: a string passed validation and goes out unchanged (pydantic
+        # would write a date-time again, `...18.139Z` as `...18.139000Z`); other values as dumped.
+        # (Nothing to dump when every value is a string; the serializer is called without `model_dump`'s
+        # Python wrapper: this runs on every call.)
+        if model is not None and any(type(v) is not str for v in params.values()):
+            dumped = model.__pydantic_serializer__.to_python(
+                model, mode="json", by_alias=True, exclude_none=True
+            )
             params = {**params, **{k: v for k, v in dumped.items() if not isinstance(params.get(k), str)}}
 
     content: bytes | FileBody | MultipartBody | None = None
@@ -181,8 +197,10 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
     query: QueryItems = []
     for wire, value in params.items():
         location = info.by_wire[wire].location
-        if location == PATH:
-            path = path.replace("{" + wire + "}", quote(text(value), safe=""))
+        if location == PATH and path == "{" + wire + "}":  # the whole URL (routes.py)
+            path = text(value)
+        elif location == PATH:
+            path = path.replace("{" + wire + "}", _in_path(text(value)))
         elif location == QUERY and info.by_wire[wire].style == "brackets":
             query += brackets(wire, value)
         elif location == QUERY:

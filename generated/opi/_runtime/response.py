@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -32,6 +32,10 @@ class RawResponse:
     def json(self) -> Any:
         """The body parsed as JSON (raises ValueError when it is not JSON)."""
         return json.loads(self.content)
+
+    def mask_url(self, mask: Callable[[str], str]) -> None:
+        """Mask the URL (it held a credential in its query or path)."""
+        self._url = mask(str(self._url))
 
     def __repr__(self) -> str:
         # Bodies can hold tokens (a token endpoint's answer), so they are never part of the repr.

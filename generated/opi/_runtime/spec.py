@@ -19,7 +19,15 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Lookup", "Operation", "Param", "ProviderSpec", "Safety", "Scheme"]  # the generated code's imports
+__all__ = [
+    "Lookup",
+    "Operation",
+    "Param",
+    "ProviderSpec",
+    "Safety",
+    "Scheme",
+    "UserFlow",
+]  # the generated code's imports
 
 T = TypeVar("T")  # the typed answer; the generated code declares it, e.g. Operation[RefundList]
 
@@ -165,10 +173,61 @@ class Operation(_Record, Generic[T]):
         self.features = features
 
 
+class UserFlow(_Record):
+    """An OAuth 2.0 user flow (authorization code with PKCE, or device code): its endpoints and the client
+    keywords of its client id and secret. A URL that is a path is relative to the client's base URL."""
+
+    __slots__ = (
+        "authorization_url",
+        "client_id",
+        "client_secret",
+        "device_url",
+        "grant",
+        "pkce",
+        "scopes",
+        "token_url",
+    )
+
+    def __init__(
+        self,
+        grant: str,  # "authorization_code" | "device_code"
+        token_url: str,
+        client_id: str,  # the client keyword holding the OAuth client id
+        *,
+        authorization_url: str | None = None,
+        device_url: str | None = None,
+        client_secret: str | None = None,  # its keyword, when the spec declares a client secret
+        scopes: tuple[str, ...] = (),
+        pkce: bool = True,
+    ) -> None:
+        self.grant = grant
+        self.token_url = token_url
+        self.client_id = client_id
+        self.authorization_url = authorization_url
+        self.device_url = device_url
+        self.client_secret = client_secret
+        self.scopes = scopes
+        self.pkce = pkce
+
+
 class Scheme(_Record):
     """An auth scheme; `inputs` are the client keywords it reads, in the spec's role order."""
 
-    __slots__ = ("expires_field", "header", "inputs", "kind", "name", "prefix", "token_field", "token_method")
+    __slots__ = (
+        "expires_field",
+        "flow",
+        "header",
+        "inputs",
+        "kind",
+        "location",
+        "name",
+        "options",
+        "prefix",
+        "refresh_field",
+        "token_field",
+        "token_method",
+        "wire",
+    )
 
     def __init__(
         self,
@@ -181,7 +240,14 @@ class Scheme(_Record):
         token_method: str | None = None,  # oauth2: Python name of the token operation
         token_field: str = "access_token",
         expires_field: str = "expires_in",
+        options: Mapping[str, Any] = NO_FEATURES,  # a kind's own settings (a signing kind's region, ...)
+        refresh_field: str | None = None,  # where a token answer carries a refresh token (None: it does not)
+        flow: UserFlow | None = None,  # a user flow's endpoints (the tokens come from `opi ... login`)
+        location: str = HEADER,  # where the credential goes: HEADER, QUERY, PATH or BODY (placing.py)
+        wire: str | None = None,  # its query name, path placeholder or body field, when not in a header
     ) -> None:
+        self.refresh_field = refresh_field
+        self.flow = flow
         self.name = name
         self.kind = kind
         self.inputs = inputs
@@ -190,6 +256,9 @@ class Scheme(_Record):
         self.token_method = token_method
         self.token_field = token_field
         self.expires_field = expires_field
+        self.options = options
+        self.location = location
+        self.wire = wire
 
 
 class ProviderSpec(_Record):

@@ -17,9 +17,10 @@ from typing import IO, Any
 
 FileInput = str | os.PathLike[str] | bytes | IO[bytes]
 
-__all__ = ["FileBody", "FileInput", "MultipartBody", "Upload", "problem"]
+__all__ = ["PARTS", "FileBody", "FileInput", "MultipartBody", "Upload", "problem"]
 
 CHUNK = 64 * 1024
+PARTS = "parts"  # the operation feature: a file part's declared media type by wire name
 
 
 def problem(value: Any) -> str | None:
@@ -36,10 +37,11 @@ def problem(value: Any) -> str | None:
 class Upload:
     """One file of a request, opened once per call."""
 
-    __slots__ = ("_file", "_opened", "_start", "name", "value")
+    __slots__ = ("_file", "_media", "_opened", "_start", "name", "value")
 
-    def __init__(self, value: FileInput, fallback_name: str) -> None:
+    def __init__(self, value: FileInput, fallback_name: str, media: str | None = None) -> None:
         self.value = value
+        self._media = media  # the media type the spec declares for the part, if it does
         self._file: IO[bytes] | None = None
         self._opened = False  # the file was opened here (from a path), so it is closed here
         self._start = 0
@@ -51,7 +53,8 @@ class Upload:
 
     @property
     def media_type(self) -> str:
-        return mimetypes.guess_type(self.name)[0] or "application/octet-stream"
+        """The declared media type, else the one the file name suggests."""
+        return self._media or mimetypes.guess_type(self.name)[0] or "application/octet-stream"
 
     def file(self) -> IO[bytes] | bytes:
         """The data to send, at its start (again, for a retry)."""

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
+from opi._runtime.given import AwareDatetime, date
 from opi._runtime.model import ApiModel
 
 

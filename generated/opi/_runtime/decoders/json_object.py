@@ -3,12 +3,20 @@ array or scalar, a root model: its value is returned)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pydantic
 
 from ..download import is_json
 from ..errors import ResponseValidationError
 from ..response import RawResponse, media_type
 from ..union_errors import variants_tried
+
+
+class AnswerList(list[Any]):
+    """A top-level JSON array answer: its items, and in `.raw_response` the answer they were read from."""
+
+    raw_response: RawResponse | None = None
 
 
 def decode(
@@ -38,9 +46,15 @@ def decode(
             operation=operation,
             raw=raw,
         ) from None
-    if isinstance(result, pydantic.RootModel):  # a top-level array or scalar: the value itself
-        value: pydantic.BaseModel = result.root
-        return value
+    if isinstance(result, pydantic.RootModel):  # a top-level array, union or scalar: the value itself
+        value: Any = result.root
+        if isinstance(value, list):  # a list keeps its raw answer too (paging reads its headers)
+            value = AnswerList(value)
+            value.raw_response = raw
+        elif isinstance(value, pydantic.BaseModel):  # the variant of a union answer that is a model
+            object.__setattr__(value, "__pydantic_private__", {"raw_response": raw})
+        typed: pydantic.BaseModel = value
+        return typed
     # Where ApiModel.raw_response reads it (pydantic's private-state slot; see model.py).
     object.__setattr__(result, "__pydantic_private__", {"raw_response": raw})
     return result

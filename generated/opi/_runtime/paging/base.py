@@ -9,7 +9,7 @@ from typing import Any, Protocol
 class PageView:
     """One page as the walker read it: the position it was asked with, its items and a field reader."""
 
-    __slots__ = ("args", "field", "headers", "items", "op", "position", "query")
+    __slots__ = ("args", "field", "headers", "items", "op", "position", "query", "url")
 
     def __init__(
         self,
@@ -20,6 +20,7 @@ class PageView:
         headers: Mapping[str, str] | None = None,
         query: Mapping[str, str] | None = None,
         op: str = "",
+        url: str = "",
     ) -> None:
         self.position = position  # the value the position parameter had for this page (None: the first)
         self.args = args  # the call's keywords for this page
@@ -28,6 +29,7 @@ class PageView:
         self.headers = headers or {}  # the answer's headers
         self.query = query or {}  # the operation's query parameters: wire name -> Python keyword
         self.op = op  # the operation's name, for messages
+        self.url = url  # the URL this page came from ("" when unknown)
 
 
 class Style(Protocol):

@@ -9,13 +9,21 @@ from .base import PageView
 
 
 def keywords(page: PageView, url: str) -> dict[str, Any]:
-    """The keywords a next-page URL's query sets; a query parameter the spec does not declare is an error."""
+    """The keywords a next-page URL's query sets; a query parameter the spec does not declare is an error,
+    and so is a URL on another host than the page's (the walk stops; nothing is sent there)."""
     import httpx  # the runtime's HTTP library also parses URLs
 
     from ..errors import OpiError
 
+    target = httpx.URL(page.url).join(url) if page.url else httpx.URL(url)
+    if page.url and target.netloc != httpx.URL(page.url).netloc:
+        raise OpiError(
+            f"{page.op}: the next-page URL points at {target.netloc.decode('ascii', 'replace')!r}, not at "
+            f"{httpx.URL(page.url).netloc.decode('ascii', 'replace')!r} where the page came from; stopped "
+            "(no request and no credential go to another host)"
+        )
     found: dict[str, Any] = {}
-    for wire, value in httpx.URL(url).params.multi_items():
+    for wire, value in target.params.multi_items():
         name = page.query.get(wire)
         if name is None:
             raise OpiError(f"{page.op}: the next-page URL sets {wire!r}, which the spec does not declare")

@@ -8,9 +8,9 @@ Each provider with a `webhooks` section gets `opi.<alias>.webhooks` with `verify
 from __future__ import annotations
 
 from .asgi import ASGIApp, Handler, receiver_app, status_of
-from .core import REASONS, Headers, Signature, WebhookVerificationError
+from .core import REASONS, Headers, Secrets, Signature, WebhookVerificationError
 from .receiver import Event, Receiver
-from .replay import ReplayGuard
+from .replay import ReplayGuard, ReplayStore
 
 __all__ = [
     "REASONS",
@@ -20,6 +20,8 @@ __all__ = [
     "Headers",
     "Receiver",
     "ReplayGuard",
+    "ReplayStore",
+    "Secrets",
     "Signature",
     "WebhookVerificationError",
     "receiver_app",

@@ -13,9 +13,9 @@ import json
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
-from .core import WebhookVerificationError
+from .core import Secrets, WebhookVerificationError
 from .receiver import Event, Receiver
-from .replay import ReplayGuard
+from .replay import ReplayStore
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -40,10 +40,10 @@ def status_of(error: WebhookVerificationError) -> int:
 
 def receiver_app(
     receiver: Receiver,
-    secret: str | bytes,
+    secret: Secrets,
     handlers: Mapping[str, Handler],
     *,
-    replays: ReplayGuard | None = None,
+    replays: ReplayStore | None = None,
 ) -> ASGIApp:
     """An ASGI app for `receiver`'s deliveries; `handlers` maps event names to callbacks (sync or async)."""
     unknown = sorted(set(handlers) - set(receiver.events))

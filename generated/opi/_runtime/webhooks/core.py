@@ -7,15 +7,19 @@ and until when that key must be remembered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, TypeAlias
 
 Headers: TypeAlias = Mapping[str, str] | Iterable[tuple[str, str]]
 """A delivery's headers: a mapping (dict, httpx or Starlette headers) or (name, value) pairs."""
+Secrets: TypeAlias = str | bytes | Sequence[str | bytes]
+"""The webhook secret, or several (while a secret is rotated): a delivery signed with any of them counts."""
 
 MAX_HEADERS = 256
 MAX_HEADER_VALUE = 8192
+MAX_SECRETS = 16  # secrets accepted at once (rotation needs two or three)
+MAX_SIGNATURES = 16  # signatures one header may carry (any may match)
 KEEP_UNTIMED = 7 * 24 * 3600.0  # how long a delivery without a signed timestamp is remembered for replays
 
 # Why a delivery was refused: the `reason` of WebhookVerificationError.
@@ -55,25 +59,28 @@ class Signature:
     timestamp_header: str = ""
     tolerance: int = 300
     ranges: tuple[str, ...] = ()
+    separator: str = ""  # several signatures in `header`, split by this (any may match)
+    signature_key: str = ""  # `key=value,...` pairs in `header`: the key of each signature (`v1`)
+    timestamp_key: str = ""  # ... and the key of the signed timestamp (`t`)
 
 
 class Delivery(NamedTuple):
-    """One delivery as received: raw body, headers, the secret, the sender's address.
-    (A named tuple, as it is made once per delivery on the hot path.)"""
+    """One delivery as received: raw body, headers, the secrets (any may have signed it; empty ones left
+    out), the sender's address. (A named tuple, as it is made once per delivery on the hot path.)"""
 
     body: bytes
     headers: Mapping[str, str]
-    secret: bytes
+    secrets: tuple[bytes, ...]
     source: str | None
     now: float
 
     def header(self, name: str) -> str:
         """A header's value, whatever the case of its name (the mapping may be a plain dict as given)."""
         headers = self.headers
-        lower = name.lower()
-        value = headers.get(lower)
+        value = headers.get(name)
         if value is None:
-            value = headers.get(name)
+            lower = name.lower()
+            value = headers.get(lower)
             if value is None:  # bounded: the mapping holds at most MAX_HEADERS entries
                 value = next((v for k, v in headers.items() if k.lower() == lower), None)
         if value is None:
@@ -119,7 +126,19 @@ def check_age(stamp: int, now: float, tolerance: int) -> None:
         )
 
 
-def need_secret(delivery: Delivery) -> bytes:
-    if not delivery.secret:
+def secrets_of(secret: Secrets) -> tuple[bytes, ...]:
+    """The secrets as bytes, empty ones left out; at most MAX_SECRETS."""
+    if isinstance(secret, str):
+        return (secret.encode("utf-8"),) if secret else ()
+    if isinstance(secret, bytes | bytearray | memoryview):
+        return (bytes(secret),) if secret else ()
+    out = tuple(s.encode("utf-8") if isinstance(s, str) else bytes(s) for s in secret)
+    if len(out) > MAX_SECRETS:
+        raise ValueError(f"at most {MAX_SECRETS} webhook secrets at once")
+    return tuple(s for s in out if s)
+
+
+def need_secrets(delivery: Delivery) -> tuple[bytes, ...]:
+    if not delivery.secrets:
         raise WebhookVerificationError("no_secret", "no secret was given to check the signature with")
-    return delivery.secret
+    return delivery.secrets

@@ -9,16 +9,26 @@ parse, find the event by its name, validate with its model, and say precisely wh
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import pydantic
 import pydantic_core
 
-from .core import Delivery, Headers, Signature, WebhookVerificationError, header_map
+from .core import (
+    MAX_HEADERS,
+    Delivery,
+    Headers,
+    Secrets,
+    Signature,
+    Verified,
+    WebhookVerificationError,
+    header_map,
+    secrets_of,
+)
 from .kinds import REGISTRY
-from .replay import ReplayGuard
+from .replay import ReplayStore
 
 T = TypeVar("T")
 
@@ -58,8 +68,10 @@ class Receiver:
     _direct: tuple[type[pydantic.BaseModel], tuple[str, ...]] | None = field(
         default=None, init=False, repr=False
     )
+    _check: Callable[[Delivery], Verified] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_check", REGISTRY[self.signature.scheme](self.signature))
         models = set(self.events.values())
         if len(models) == 1:
             (model,) = models
@@ -71,29 +83,35 @@ class Receiver:
         self,
         body: bytes,
         headers: Headers,
-        secret: str | bytes,
+        secret: Secrets,
         *,
         source: str | None = None,
         now: float | None = None,
-        replays: ReplayGuard | None = None,
+        replays: ReplayStore | None = None,
     ) -> Event[Any]:
         """The typed event of one delivery, or WebhookVerificationError saying why it is refused.
 
-        Order: size limit, authenticity on the raw bytes (constant-time), parse and validate, then the
-        replay check, which records the delivery."""
+        `secret` may be several secrets (a rotation): a delivery signed with any of them is accepted. `now`
+        is the clock the signed timestamp is checked against (every scheme). Order: size limit,
+        authenticity on the raw bytes (constant-time), parse and validate, then the replay check, which
+        records the delivery in `replays`."""
         if not isinstance(body, bytes):
             if not isinstance(body, bytearray | memoryview):
                 raise TypeError("body must be the raw bytes of the delivery")
             body = bytes(body)
         if len(body) > self.max_bytes:
             raise WebhookVerificationError("too_large", f"the body is over {self.max_bytes} bytes")
-        key = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
+        if type(secret) is str:  # the usual call: one secret as text
+            keys: tuple[bytes, ...] = (secret.encode("utf-8"),) if secret else ()
+        else:
+            keys = secrets_of(secret)
         moment = time.time() if now is None else now
-        verified = REGISTRY[self.signature.scheme](
-            self.signature, Delivery(body, header_map(headers), key, source, moment)
-        )
+        mapping = headers if type(headers) is dict else header_map(headers)
+        if len(mapping) > MAX_HEADERS:
+            mapping = header_map(headers)  # raises too_large
+        verified = self._check(Delivery(body, mapping, keys, source, moment))
         name, data = self.parse(body)
-        if replays is not None and not replays.add(verified.key, verified.expires, moment):
+        if replays is not None and replays.seen(verified.key, max(verified.expires - moment, 1.0)):
             raise WebhookVerificationError("replayed", "this delivery was already received")
         return Event(name, data, verified.key)
 
@@ -102,7 +120,7 @@ class Receiver:
         if self._direct is not None:
             model, attributes = self._direct
             try:
-                data = model.model_validate_json(body)
+                data = model.__pydantic_validator__.validate_json(body)  # model_validate_json, minus a call
             except ValueError:  # pydantic's ValidationError is one: the general route says what is wrong
                 return self._parse(body)
             found: Any = data
