@@ -40,8 +40,10 @@ class MissingExtraError(ImportError):
     """A signing kind's library is not installed: the message names the package extra that brings it."""
 
     def __init__(self, scheme: str, extra: str) -> None:
-        super().__init__(f"auth scheme {scheme!r} signs requests with an optional library: "
-                         f"pip install 'opi-clients[{extra}]'")
+        super().__init__(
+            f"auth scheme {scheme!r} signs requests with an optional library: "
+            f"pip install 'opi-clients[{extra}]'"
+        )
 
 
 def library(module: str, scheme: str, extra: str) -> ModuleType:
@@ -94,7 +96,11 @@ def full_url(url: str, query: list[tuple[str, Any]]) -> str:
 
 
 def sign(
-    signers: tuple[Signer, ...], prepared: Prepared, url: str, headers: Mapping[str, str], timeout: Any,
+    signers: tuple[Signer, ...],
+    prepared: Prepared,
+    url: str,
+    headers: Mapping[str, str],
+    timeout: Any,
     masker: Masker,
 ) -> Generator[tuple[Any, ...], Any, dict[str, str]]:
     """The headers of one try, with each signer's added."""

@@ -41,14 +41,17 @@ class HmacSigner(signing.Signer):
         options = self._scheme.options
         stamp = str(int(signing.now()))
         parts = urlsplit(request.url)
-        places = {"timestamp": stamp, "method": request.method,
-                  "path": (parts.path or "/") + (f"?{parts.query}" if parts.query else "")}
+        places = {
+            "timestamp": stamp,
+            "method": request.method,
+            "path": (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+        }
         signed = b""
         at = 0
         template = str(options.get("message", "{body}"))
         for found in _PLACE.finditer(template):
             place = found.group(1)
-            signed += template[at:found.start()].encode("utf-8")
+            signed += template[at : found.start()].encode("utf-8")
             signed += request.body if place == "body" else places[place].encode("utf-8")
             at = found.end()
         signed += template[at:].encode("utf-8")

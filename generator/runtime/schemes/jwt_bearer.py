@@ -79,8 +79,11 @@ class JwtBearerSigner(signing.Signer):
         options = self._scheme.options
         issued = int(signing.now())
         claims: dict[str, Any] = {
-            "iss": self._issuer, "sub": self._issuer, "aud": options.get("audience") or self._url,
-            "iat": issued, "exp": issued + int(options.get("lifetime", 3600)),
+            "iss": self._issuer,
+            "sub": self._issuer,
+            "aud": options.get("audience") or self._url,
+            "iat": issued,
+            "exp": issued + int(options.get("lifetime", 3600)),
         }
         if options.get("scopes"):
             claims["scope"] = " ".join(options["scopes"])
@@ -92,18 +95,23 @@ class JwtBearerSigner(signing.Signer):
         try:
             raw, _ = yield signing.SEND, prepared, self._url, prepared.headers, timeout
         except httpx.TransportError as exc:
-            raise NetworkError(f"{name}: the token request failed ({type(exc).__name__})", operation=name) from exc
+            raise NetworkError(
+                f"{name}: the token request failed ({type(exc).__name__})", operation=name
+            ) from exc
         try:
             data = raw.json()
         except ValueError:
             data = None
         if raw.status_code >= 300:
             why = dig(data, "error_description") or dig(data, "error") or "no reason given"
-            raise AuthenticationError(masker.mask(f"the token request was refused: {why}"), operation=name, raw=raw)
+            raise AuthenticationError(
+                masker.mask(f"the token request was refused: {why}"), operation=name, raw=raw
+            )
         token = dig(data, self._scheme.token_field)
         if not isinstance(token, str) or not token:
-            raise ResponseValidationError(f"{name}: the token answer has no {self._scheme.token_field!r}",
-                                          operation=name, raw=raw)
+            raise ResponseValidationError(
+                f"{name}: the token answer has no {self._scheme.token_field!r}", operation=name, raw=raw
+            )
         masker.add(token)
         lifetime = dig(data, self._scheme.expires_field)
         if isinstance(lifetime, int | float) and not isinstance(lifetime, bool) and lifetime > 0:

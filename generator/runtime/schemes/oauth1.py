@@ -63,8 +63,9 @@ class OAuth1Signer(signing.Signer):
         signature = self._signature.hmac_sha1_signature(
             base, self._values["consumer_secret"], self._values.get("token_secret", "")
         )
-        headers = self._parameters.prepare_headers([*oauth, ("oauth_signature", signature)], {},
-                                                   realm=options.get("realm"))
+        headers = self._parameters.prepare_headers(
+            [*oauth, ("oauth_signature", signature)], {}, realm=options.get("realm")
+        )
         request.headers["Authorization"] = headers["Authorization"]
 
     def __repr__(self) -> str:

@@ -47,7 +47,9 @@ class SigV4Signer(signing.Signer):
         service, region = str(scheme.options["service"]), str(scheme.options["region"])
         kind = auth.S3SigV4Auth if service == "s3" else auth.SigV4Auth
         token = given.get("session_token") or None
-        self._auth = kind(credentials.Credentials(given["access_key"], given["secret_key"], token), service, region)
+        self._auth = kind(
+            credentials.Credentials(given["access_key"], given["secret_key"], token), service, region
+        )
         logger = logging.getLogger("botocore.auth")
         if _QUIET not in logger.filters:
             logger.addFilter(_QUIET)
