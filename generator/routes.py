@@ -10,22 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
+
+from .runtime.routes import origin as origin  # one rule for both sides
 
 HEADER, QUERY, PATH, BODY = "header", "query", "path", "body"
 _WHOLE = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def origin(url: str) -> tuple[str, str, int]:
-    """(scheme, host, port) of an absolute URL, the port filled in from the scheme."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme, 0)
 
 
 def url_parameter(http: str) -> str | None:

@@ -41,3 +41,14 @@ class Bearer(AuthKind):
 
 
 KIND = Bearer()
+
+
+def issued_token(headers: Mapping[str, str], token_state: TokenState) -> str | None:
+    """The check of a bearer token that the contract server itself issued (an OAuth kind's tokens)."""
+    token, refused = bearer_token(headers)
+    if token is None:
+        return refused
+    state = token_state(token)
+    if state == "valid":
+        return None
+    return "Token expired" if state == "expired" else "Invalid token"

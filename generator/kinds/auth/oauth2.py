@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...problems import JsonPath, Reporter
 from ..base import AuthKind, Expect, TokenState
-from .bearer import bearer_token
+from .bearer import issued_token
 
 if TYPE_CHECKING:
     from ...ir import AuthScheme, Provider
@@ -55,13 +55,7 @@ class OAuth2(AuthKind):
     def verify(
         self, scheme: AuthScheme, headers: Mapping[str, str], expect: Expect, token_state: TokenState
     ) -> str | None:
-        token, refused = bearer_token(headers)
-        if token is None:
-            return refused
-        state = token_state(token)
-        if state == "valid":
-            return None
-        return "Token expired" if state == "expired" else "Invalid token"
+        return issued_token(headers, token_state)
 
 
 KIND = OAuth2()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...ir import UserFlow
 from ..base import AuthKind, Expect, TokenState
-from .bearer import bearer_token
+from .bearer import issued_token
 
 if TYPE_CHECKING:
     from ...ir import AuthScheme, Input, Provider
@@ -52,13 +52,7 @@ class UserFlowKind(AuthKind):
     def verify(
         self, scheme: AuthScheme, headers: Mapping[str, str], expect: Expect, token_state: TokenState
     ) -> str | None:
-        token, refused = bearer_token(headers)
-        if token is None:
-            return refused
-        state = token_state(token)
-        if state == "valid":
-            return None
-        return "Token expired" if state == "expired" else "Invalid token"
+        return issued_token(headers, token_state)
 
     def steps(self, scheme: AuthScheme, alias: str) -> list[str]:
         """The landing page's steps of the flow, in Markdown."""
