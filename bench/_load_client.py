@@ -2,10 +2,10 @@
 
 `python -m bench._load_client CONFIG.json` prints JSON: requests, errors by kind, seconds, requests/s,
 latency percentiles, this process's CPU seconds and peak RSS. The client (`mode`) is raw aiohttp, raw httpx,
-or the generated `AsyncClient` on its default transport (aiohttp) or on httpx's; raw clients read the body
-and parse its JSON, as the generated one does (and more: validation into the typed model). Every pool holds
-C connections. It imports only the generated package and the HTTP libraries (not the generator). Retries are
-off, so every failure counts as an error.
+or the generated `AsyncClient` on its default transport (aiohttp) or on httpx's; raw clients send the same
+headers (credentials included), read the body and parse its JSON, as the generated one does (and more:
+validation into the typed model). Every pool holds C connections. It imports only the generated package
+and the HTTP libraries (not the generator). Retries are off, so every failure counts as an error.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ async def _load(cfg: dict[str, Any]) -> dict[str, Any]:
         async with aiohttp.ClientSession(connector=connector) as session:
 
             async def raw_aiohttp() -> Any:
-                async with session.get(cfg["target"]) as response:
+                async with session.get(cfg["target"], headers=cfg["headers"]) as response:
                     response.raise_for_status()
                     return json.loads(await response.read())
 
@@ -80,7 +80,7 @@ async def _load(cfg: dict[str, Any]) -> dict[str, Any]:
         async with httpx.AsyncClient(limits=limits, timeout=30.0) as http:
 
             async def raw_httpx() -> Any:
-                response = await http.get(cfg["target"])
+                response = await http.get(cfg["target"], headers=cfg["headers"])
                 response.raise_for_status()
                 return json.loads(response.content)
 

@@ -3,7 +3,8 @@
 Every client runs in its own process (`bench._load_client`) with a pool of C connections and retries off,
 at C = 20 and C = 200, against the same server: `bench.loopback` (asyncio, its own process) answering one
 read method (a GET) of a real provider spec with the answer `opigen mock` gives for it (fetched once at the
-start). The contract server validates every request and would be the bottleneck; the loopback server's
+start). The raw clients send the same request as the generated one (its headers and credentials). The
+contract server validates every request and would be the bottleneck; the loopback server's
 CPU per request and its busy share of the run are reported, to show that it is not. The aiohttp rows (raw, generated) alternate in ROUNDS rounds of REQUESTS / ROUNDS requests and report
 the median rounds; httpx's pool is slower, so its rows send fewer requests (one round). Zero errors is
 required of every row.
@@ -130,7 +131,9 @@ def run(quick: bool = False) -> dict[str, Any]:
     try:
         url = f"http://127.0.0.1:{server.first_line[0]}"
         target = url + case.path + (f"?{urlencode(case.query)}" if case.query else "")
-        base = {"alias": p.alias, "url": url, "target": target, "method": case.method.py_name,
+        # The raw clients send the request the generated one sends: its headers, credentials included.
+        headers = {**case.headers, **_auth_headers(p, case.method, credentials(p))}
+        base = {"alias": p.alias, "url": url, "target": target, "headers": headers, "method": case.method.py_name,
                 "kwargs": case.kwargs, "credentials": credentials(p), "deadline": 240.0}
         for concurrency in CONCURRENCIES:
             rounds: dict[str, list[dict[str, Any]]] = {mode: [] for mode in FAST}

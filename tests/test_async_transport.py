@@ -148,7 +148,7 @@ def test_direct_exchange_a_dropped_put_is_a_read_error_sent_once() -> None:
     async def go() -> BaseException:
         pool = Direct(LIMITS)
         try:
-            status, _, body, _ = await pool.exchange(Prepared("GET", "/first", [], {}, None), url + "/first", {},
+            status, _, _, body, _ = await pool.exchange(Prepared("GET", "/first", [], {}, None), url + "/first", {},
                                                      2.0, 1000)
             assert status == 200 and body.content == b"{}"
             with pytest.raises(httpx.TransportError) as caught:
@@ -165,7 +165,7 @@ def test_direct_exchange_a_dropped_put_is_a_read_error_sent_once() -> None:
 
 def test_direct_exchange_takes_an_httpx_timeout() -> None:
     """A client's timeout (or a call's) may be an httpx.Timeout, which is not hashable: the direct path
-    maps it to aiohttp's timeouts all the same, and its read timeout applies."""
+    maps it to aiohttp's timeouts all the same: its read timeout bounds the whole try."""
     pkg = package("geins")
 
     async def go() -> None:
@@ -174,11 +174,13 @@ def test_direct_exchange_takes_an_httpx_timeout() -> None:
             assert client._direct is not None
             pool = client._direct
             for timeout in (httpx.Timeout(5.0, read=2.5), httpx.Timeout(5.0, read=2.5), 3.0):
-                assert pool._client_timeout(timeout).sock_read == (2.5 if timeout != 3.0 else 3.0)
+                mapped = pool._client_timeout(timeout)
+                assert mapped.total == (2.5 if timeout != 3.0 else 3.0)
+                assert mapped.sock_connect == (5.0 if timeout != 3.0 else 3.0)
             assert len(pool._timeouts) == 2
             from opi._runtime.request import Prepared
 
-            status, _, body, _ = await pool.exchange(Prepared("GET", "/x", [], {}, None), url + "/x", {},
+            status, _, _, body, _ = await pool.exchange(Prepared("GET", "/x", [], {}, None), url + "/x", {},
                                                      httpx.Timeout(5.0, read=2.5), 1000)
             assert status == 200 and body.content == b"{}"
 

@@ -144,8 +144,10 @@ class BaseClient:
         accept: str | None = None,
     ) -> Steps[T]:
         """One call: validate, authenticate, send, and retry or look up as the spec allows."""
-        param_groups.check(op.name, op.features, args, body)  # rules across parameters, before anything
-        op, media = answering(op, accept)  # the media type asked for, when the answer has several
+        media = None
+        if op.features or accept is not None:  # most operations have no features: skip their lookups
+            param_groups.check(op.name, op.features, args, body)  # rules across parameters, before anything
+            op, media = answering(op, accept)  # the media type asked for, when the answer has several
         prepared = prepare(self._spec, op, args, body)
         prepared.target, prepared.declared = out, op.answer_media
         if media is not None:
@@ -153,15 +155,18 @@ class BaseClient:
         try:
             return (yield from self._sending(op, prepared, timeout))
         finally:
-            prepared.close()  # the files a streamed body opened
+            if prepared.content is not None and type(prepared.content) is not bytes:
+                prepared.close()  # the files a streamed body opened
 
     def _sending(self, op: Operation[T], prepared: Prepared, timeout: TimeoutTypes | None) -> Steps[T]:
-        base = routes.base(op, self._environment, self._base_url, self._override)
-        url, trusted = routes.destination(op, prepared.path, base, self._override)
+        url, trusted = routes.destination(
+            op, prepared.path, self._environment, self._base_url, self._override
+        )
         plan = self._plan(op) if trusted else auth.NO_AUTH  # no credential for a host the spec did not name
+        masks_url = False
         if plan.placed:
             url = placing.apply(plan.placed, url, prepared)
-        masks_url = placing.in_url(plan.placed)
+            masks_url = placing.in_url(plan.placed)
         attempt = 0
         refreshed = resent = False
         wait = self._timeout if timeout is None else timeout
@@ -173,7 +178,8 @@ class BaseClient:
             if plan.signed:  # signed as it leaves, again on every try
                 signers = tuple(self._signers[s.name] for s in plan.signed)
                 headers = yield from signing.sign(signers, prepared, url, headers, wait, self._masker)
-            self._log_send(op, prepared.method, url, attempt)
+            if logger.isEnabledFor(logging.DEBUG):
+                self._log_send(op, prepared.method, url, attempt)
             retries_left = attempt < self._max_retries
             try:
                 raw, too_large = yield SEND, prepared, url, headers, wait
@@ -197,11 +203,11 @@ class BaseClient:
                 raw.mask_url(self._masker.mask)
             status = raw.status_code
             if status < 300:
-                if misfiled(op.answer_media, raw.headers):  # a file method's JSON error under a 2xx
+                if op.answer_media and misfiled(op.answer_media, raw.headers):  # a file method's JSON error
                     raise failures.api_error(self._spec, self._masker, op, raw)
                 if too_large:
                     raise failures.too_large(op, raw, self._max_response_bytes)
-                check = op.features.get(answer_errors.FEATURE)
+                check = op.features.get(answer_errors.FEATURE) if op.features else None
                 if isinstance(check, answer_errors.FailureInAnswer):  # an error inside a success answer
                     in_answer = answer_errors.failure(self._masker, op.name, check, raw)
                     if in_answer is not None:
@@ -342,8 +348,7 @@ class BaseClient:
         return header
 
     def _log_send(self, op: Operation[Any], method: str, url: str, attempt: int) -> None:
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug("%s %s %s (try %d)", op.name, method, self._masker.mask(url), attempt + 1)
+        logger.debug("%s %s %s (try %d)", op.name, method, self._masker.mask(url), attempt + 1)
 
     # --- after sending --------------------------------------------------------------------------------
     def _raw(

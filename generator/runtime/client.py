@@ -67,6 +67,8 @@ class SyncClient(BaseClient):
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(transport=transport, timeout=timeout)
+        # The pool's own timeout is the client's: a call that keeps it lets httpx use it as it is.
+        self._pool_timeout = timeout if http_client is None else None
 
     def close(self) -> None:
         """Close the connection pool (not an `http_client` passed in by the caller)."""
@@ -116,7 +118,8 @@ class SyncClient(BaseClient):
         self, prepared: Prepared, url: str, headers: dict[str, str], timeout: TimeoutTypes
     ) -> tuple[RawResponse, bool]:
         """Send once and read the answer, at most `max_response_bytes` of it: (answer, cut at the limit)."""
-        request = build(self._http, prepared, url, headers, timeout)
+        same = timeout is self._pool_timeout
+        request = build(self._http, prepared, url, headers, httpx.USE_CLIENT_DEFAULT if same else timeout)
         ends = deadline(timeout)
         response = self._http.send(request, stream=True, follow_redirects=False)  # credentials stay home
         body = receiver(response, prepared, self._max_response_bytes, ends)
@@ -227,10 +230,10 @@ class AsyncClient(BaseClient):
         # a body streamed from disk and an answer streamed to `out=` go through `self._http` (also aiohttp).
         plain = prepared.target is None and isinstance(prepared.content, bytes | None)
         if self._direct is not None and plain:
-            status, answer_headers, read, sent_to = await self._direct.exchange(
+            status, answer_headers, media, read, sent_to = await self._direct.exchange(
                 prepared, url, headers, timeout, self._max_response_bytes
             )
-            raw = RawResponse(status, answer_headers, read.content, prepared.method, sent_to)
+            raw = RawResponse(status, answer_headers, read.content, prepared.method, sent_to, media)
             if logger.isEnabledFor(logging.DEBUG):
                 logger.debug("%s -> HTTP %d", self._masker.mask(raw.url), raw.status_code)
             return raw, read.too_large

@@ -19,7 +19,7 @@ def build(
     prepared: Prepared,
     url: str,
     headers: dict[str, str],
-    timeout: TimeoutTypes,
+    timeout: TimeoutTypes | httpx._client.UseClientDefault,
 ) -> httpx.Request:
     content = prepared.content
     if content is None or isinstance(content, bytes):

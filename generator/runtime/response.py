@@ -6,20 +6,48 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import httpx
+
+RawHeaders = tuple[tuple[bytes, bytes], ...]  # header lines as received (aiohttp's `raw_headers`)
+
 
 class RawResponse:
     """An HTTP answer: `result.raw_response` or `error.raw` (e.g. for a header the model lacks)."""
 
-    __slots__ = ("_url", "content", "headers", "method", "status_code")
+    __slots__ = ("_headers", "_media", "_url", "content", "method", "status_code")
 
     def __init__(
-        self, status_code: int, headers: Mapping[str, str], content: bytes, method: str, url: object
+        self,
+        status_code: int,
+        headers: Mapping[str, str] | RawHeaders,
+        content: bytes,
+        method: str,
+        url: object,
+        media: str | None = None,
     ) -> None:
         self.status_code = status_code
-        self.headers = headers  # case-insensitive (httpx.Headers)
+        self._headers = (
+            headers  # raw header lines are made `httpx.Headers` on first use: most calls never ask
+        )
         self.content = content
         self.method = method
         self._url = url  # a str or an httpx.URL, made text only when asked for
+        self._media = media  # `media_type(headers)` when the caller had it cheaply; else made on first use
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The answer's headers, case-insensitive (an `httpx.Headers`)."""
+        found = self._headers
+        if isinstance(found, tuple):
+            found = self._headers = httpx.Headers(list(found))
+        return found
+
+    @property
+    def media_type(self) -> str:
+        """The Content-Type without parameters, lower case ("" when absent)."""
+        if self._media is None:
+            self._media = media_type(self.headers)
+        return self._media
 
     @property
     def url(self) -> str:

@@ -52,18 +52,16 @@ def route(op: Operation[Any]) -> Route | None:
     return found if isinstance(found, Route) else None
 
 
-def base(op: Operation[Any], environment: str, base_url: str, override: str | None) -> str:
-    """The base URL the operation's path is appended to."""
-    found = route(op)
-    if found is None or override is not None or not found.hosts:
-        return base_url
-    return found.hosts.get(environment, base_url)
-
-
-def destination(op: Operation[Any], path: str, base_url: str, override: str | None) -> tuple[str, bool]:
+def destination(
+    op: Operation[Any], path: str, environment: str, base_url: str, override: str | None
+) -> tuple[str, bool]:
     """The request's URL, and whether it may carry the client's credentials."""
-    found = route(op)
-    if found is None or found.url is None:
+    found = op.features.get(FEATURE)
+    if not isinstance(found, Route):  # most methods: the client's base URL
+        return base_url + path, True
+    if override is None and found.hosts:  # the method's own host
+        base_url = found.hosts.get(environment, base_url)
+    if found.url is None:
         return base_url + path, True
     url = path  # the parameter's value: a whole URL
     if urlsplit(url).scheme.lower() not in _PORTS:

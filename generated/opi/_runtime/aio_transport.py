@@ -20,8 +20,9 @@ import httpx
 import yarl
 from httpx_aiohttp import AiohttpTransport, HttpxAiohttpClient
 
-from .exchange import Body, deadline
+from .exchange import Body
 from .request import Prepared
+from .response import RawHeaders, media_type
 
 CertTypes = str | tuple[str, str] | tuple[str, str, str]
 
@@ -152,6 +153,10 @@ class Direct:
         self._timeouts: dict[object, aiohttp.ClientTimeout] = {}
 
     def _client_timeout(self, timeout: float | httpx.Timeout) -> aiohttp.ClientTimeout:
+        """One timer per try: the read timeout bounds the whole try, answer included (the promise of the
+        httpx path, where `exchange.deadline` checks it per chunk); the connect timeout a new connection.
+        (A read timer per chunk and a pool timer cost about 10% of a call's CPU under load; bench/load.py.)
+        """
         # An httpx.Timeout is not hashable: it is remembered by its four values.
         key = (
             (timeout.connect, timeout.read, timeout.write, timeout.pool)
@@ -161,8 +166,9 @@ class Direct:
         found = self._timeouts.get(key)
         if found is None:
             t = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+            # Without a read timeout, the wait for a pooled connection is still bounded by the pool's.
             found = aiohttp.ClientTimeout(
-                total=None, connect=t.pool, sock_connect=t.connect, sock_read=t.read
+                total=t.read, sock_connect=t.connect, connect=t.pool if t.read is None else None
             )
             if len(self._timeouts) >= 64:  # bounded: per-call timeouts could all differ
                 self._timeouts.clear()
@@ -189,13 +195,12 @@ class Direct:
         headers: dict[str, str],
         timeout: float | httpx.Timeout,
         limit: int,
-    ) -> tuple[int, httpx.Headers, Body, object]:
-        """Send once and read the answer, at most `limit` bytes of it: (status, headers, body, URL: made
-        text only when asked for, see RawResponse)."""
+    ) -> tuple[int, RawHeaders, str, Body, object]:
+        """Send once and read the answer, at most `limit` bytes of it: (status, headers, media type, body,
+        URL: made text only when asked for, see RawResponse)."""
         session = self._session or self._open()
         if prepared.query:
             url = f"{url}?{httpx.QueryParams(prepared.query)}"
-        ends = deadline(timeout)
         try:
             async with session.request(
                 prepared.method,
@@ -207,17 +212,18 @@ class Direct:
                 allow_redirects=False,
                 timeout=self._client_timeout(timeout),
             ) as response:
-                answer_headers = httpx.Headers(response.raw_headers)
+                answer_headers = response.raw_headers  # made httpx.Headers when read (RawResponse)
+                media = media_type(response.headers)
                 length = response.content_length  # aiohttp's parse of Content-Length (None when absent)
-                body = Body(
-                    None, limit, ends, status=response.status, declared="" if length is None else str(length)
+                body = Body(  # no deadline of its own: the try's one timer covers the body too
+                    None, limit, None, status=response.status, declared="" if length is None else str(length)
                 )
                 if body.wanted:
                     content = response.content
                     while chunk := await content.readany():  # b"" at the end (iter_any, minus its generator)
                         if not body.add(chunk):
                             break
-                return response.status, answer_headers, body, response.url
+                return response.status, answer_headers, media, body, response.url
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise translate(exc) from exc
 

@@ -12,7 +12,6 @@ written (in JSON and form bodies, multipart fields, and answers dumped again). A
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime as _AwareDatetime
@@ -24,8 +23,6 @@ from pydantic import (
 )
 
 __all__ = ["AwareDatetime", "GivenDate", "GivenDatetime", "date", "datetime"]
-
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?")
 
 
 class GivenDatetime(dt.datetime):
@@ -63,16 +60,24 @@ def _fields(value: dt.datetime) -> dict[str, Any]:
 def _keep(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     """Pydantic's own check and parse; ISO 8601 text is kept beside the parsed value."""
     parsed = handler(value)
-    if not isinstance(value, str) or not _ISO.fullmatch(value.strip()):
+    # Text that parsed is ISO 8601 (`YYYY-...`) or a Unix timestamp; only the former is kept. (Runs for
+    # every date-time of every answer: no regex, no keyword dict.)
+    if not isinstance(value, str):
+        return parsed
+    text = value.strip()
+    if text[4:5] != "-" or not text[:4].isdigit():
         return parsed
     made: GivenDatetime | GivenDate
     if type(parsed) is dt.datetime:
-        made = GivenDatetime(**_fields(parsed))
+        p = parsed
+        made = GivenDatetime(
+            p.year, p.month, p.day, p.hour, p.minute, p.second, p.microsecond, p.tzinfo, fold=p.fold
+        )
     elif type(parsed) is dt.date:
         made = GivenDate(parsed.year, parsed.month, parsed.day)
     else:
         return parsed
-    made.text = value.strip()
+    made.text = text
     return made
 
 

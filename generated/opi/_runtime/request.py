@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import re
+import types
+import typing
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -17,7 +19,7 @@ import pydantic
 
 from .encoders import REGISTRY as ENCODERS
 from .errors import ValidationError
-from .spec import BODY, HEADER, IDEMPOTENCY_HEADER, PATH, QUERY, Operation, Param, ProviderSpec
+from .spec import BODY, IDEMPOTENCY_HEADER, PATH, QUERY, Operation, Param, ProviderSpec
 from .uploads import PARTS, FileBody, MultipartBody, Upload
 from .uploads import problem as upload_problem
 from .wire import brackets, text
@@ -54,10 +56,26 @@ class Prepared:
             self.content.close()
 
 
-class Shape:
-    """What the runtime derives once per operation, the model classes included."""
+# Where a non-body parameter goes, decided once per operation (`Shape.places`).
+_URL, _PATH, _BRACKETS, _QUERY, _HEADER = range(5)
 
-    __slots__ = ("body", "by_wire", "names", "params", "response", "unique_wire")
+
+class Shape:
+    """What the runtime derives once per operation, the model classes included, so that a call does
+    only the per-call work (prepare runs on every call: about 5 µs here, against a call's 100+ µs)."""
+
+    __slots__ = (
+        "body",
+        "by_wire",
+        "files",
+        "inputs",
+        "names",
+        "params",
+        "places",
+        "response",
+        "same",
+        "unique_wire",
+    )
 
     def __init__(self, spec: ProviderSpec, op: Operation[Any]) -> None:
         self.names = frozenset(p.name for p in op.params if not p.is_const)
@@ -67,6 +85,40 @@ class Shape:
         self.response = model_class(spec, op.response_model)
         self.params = model_class(spec, op.params_model)
         self.body = model_class(spec, op.body_model)
+        # (keyword or None for a constant, wire name, in the body, default or constant), in spec order
+        self.inputs = tuple(
+            (None if p.is_const else p.name, p.wire, p.location == BODY, p.const if p.is_const else p.default)
+            for p in op.params
+            if not p.file
+        )
+        self.files = tuple(p for p in op.params if p.file)
+        self.places = {p.wire: (_place(op, p), "{" + p.wire + "}") for p in op.params if p.location != BODY}
+        self.same = _as_given(self.params)
+
+
+def _as_given(model: type[pydantic.BaseModel] | None) -> dict[str, type]:
+    """Parameter (wire name) -> the value type that the model's dump would write unchanged (`int` for an
+    `int` field): a call whose values all have theirs needs no dump (`prepare`)."""
+    out: dict[str, type] = {}
+    for name, field in (model.model_fields if model is not None else {}).items():
+        given = field.annotation
+        options = (
+            typing.get_args(given)
+            if typing.get_origin(given) in (typing.Union, types.UnionType)
+            else (given,)
+        )
+        kinds = {t for t in options if t is not type(None)}
+        if len(kinds) == 1 and (kind := kinds.pop()) in (str, int, float, bool):
+            out[field.alias or name] = kind
+    return out
+
+
+def _place(op: Operation[Any], p: Param) -> int:
+    if p.location == PATH:
+        return _URL if op.path == "{" + p.wire + "}" else _PATH  # the whole URL (routes.py)
+    if p.location == QUERY:
+        return _BRACKETS if p.style == "brackets" else _QUERY
+    return _HEADER
 
 
 _SHAPES: dict[int, Shape] = {}
@@ -107,8 +159,9 @@ def _problems(exc: pydantic.ValidationError, info: Shape) -> list[tuple[str, str
 def _validate(
     model: type[pydantic.BaseModel], data: Any, info: Shape, problems: list[tuple[str, str]]
 ) -> pydantic.BaseModel | None:
-    try:
-        return model.model_validate(data)
+    try:  # the model's validator itself: `model_validate`'s wrapper costs a tenth of this on every call
+        validated: pydantic.BaseModel = model.__pydantic_validator__.validate_python(data)
+        return validated
     except pydantic.ValidationError as exc:
         problems.extend(_problems(exc, info))
         return None
@@ -122,46 +175,53 @@ def _in_path(value: str) -> str:
     return value if _UNRESERVED(value) else quote(value, safe="")
 
 
+def _files(
+    op: Operation[Any], info: Shape, args: Mapping[str, Any], problems: list[tuple[str, str]]
+) -> dict[str, Upload]:
+    """The call's files, checked here and streamed at sending (never validated by the body model)."""
+    uploads: dict[str, Upload] = {}
+    declared = op.features.get(PARTS)  # the parts' declared media types
+    for p in info.files:
+        value = args.get(p.name)
+        if value is None:
+            if p.required:
+                problems.append((p.name, "Field required [missing]"))
+            continue
+        why = upload_problem(value)
+        if why is None:
+            uploads[p.wire] = Upload(
+                value, p.wire, declared.get(p.wire) if isinstance(declared, dict) else None
+            )
+        else:
+            problems.append((p.name, why))
+    return uploads
+
+
 def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], body: Any) -> Prepared:
     """Validate a call and build its request; raise ValidationError and send nothing when it is invalid."""
     info = shape(spec, op)
-    problems: list[tuple[str, str]] = [
-        (k, "unexpected keyword argument") for k in args if k not in info.names
-    ]
+    problems: list[tuple[str, str]] = []
+    if not info.names.issuperset(args):
+        problems = [(k, "unexpected keyword argument") for k in args if k not in info.names]
     fields: dict[str, Any] = {}
     params: dict[str, Any] = {}
-    uploads: dict[str, Upload] = {}
     given_fields = False
-    for p in op.params:
-        if p.file:  # a file is checked here and streamed at sending, never validated by the body model
-            value = args.get(p.name)
-            if value is None:
-                if p.required:
-                    problems.append((p.name, "Field required [missing]"))
-                continue
-            why = upload_problem(value)
-            if why is None:
-                declared = op.features.get(PARTS)  # the parts' declared media types
-                uploads[p.wire] = Upload(
-                    value, p.wire, declared.get(p.wire) if isinstance(declared, dict) else None
-                )
-            else:
-                problems.append((p.name, why))
-            continue
-        if p.is_const:
-            value = p.const
+    for name, wire, in_body, default in info.inputs:
+        if name is None:  # a constant, always sent
+            value = default
         else:
-            value = args.get(p.name)
+            value = args.get(name)
             if value is None:
-                value = p.default
-            elif p.location == BODY:
+                value = default
+                if value is None:
+                    continue
+            elif in_body:
                 given_fields = True
-            if value is None:
-                continue
-        if p.location == BODY:
-            fields[p.wire] = value
+        if in_body:
+            fields[wire] = value
         else:
-            params[p.wire] = value
+            params[wire] = value
+    uploads = _files(op, info, args, problems) if info.files else {}
 
     if info.params is not None:
         model = _validate(info.params, params, info, problems)
@@ -169,7 +229,10 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
         # would write a date-time again, `...18.139Z` as `...18.139000Z`); other values as dumped.
         # (Nothing to dump when every value is a string; the serializer is called without `model_dump`'s
         # Python wrapper: this runs on every call.)
-        if model is not None and any(type(v) is not str for v in params.values()):
+        same = info.same
+        if model is not None and any(
+            type(v) is not str and type(v) is not same.get(k) for k, v in params.items()
+        ):
             dumped = model.__pydantic_serializer__.to_python(
                 model, mode="json", by_alias=True, exclude_none=True
             )
@@ -195,19 +258,22 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
 
     path = op.path
     query: QueryItems = []
+    places = info.places
     for wire, value in params.items():
-        location = info.by_wire[wire].location
-        if location == PATH and path == "{" + wire + "}":  # the whole URL (routes.py)
-            path = text(value)
-        elif location == PATH:
-            path = path.replace("{" + wire + "}", _in_path(text(value)))
-        elif location == QUERY and info.by_wire[wire].style == "brackets":
-            query += brackets(wire, value)
-        elif location == QUERY:
-            values = value if isinstance(value, list) else [value]
-            query += [(wire, text(v)) for v in values]
-        elif location == HEADER:
+        place, placeholder = places[wire]
+        if place == _PATH:
+            path = path.replace(placeholder, _in_path(text(value)))
+        elif place == _QUERY:
+            if isinstance(value, list):
+                query += [(wire, text(v)) for v in value]
+            else:
+                query.append((wire, text(value)))
+        elif place == _HEADER:
             headers[wire] = text(value)
+        elif place == _URL:
+            path = text(value)
+        else:
+            query += brackets(wire, value)
     if op.safety.kind == IDEMPOTENCY_HEADER and op.safety.header:
         # One key per logical call, repeated on every retry of it.
         headers[op.safety.header] = str(uuid.uuid4())

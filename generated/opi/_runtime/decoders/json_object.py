@@ -9,7 +9,7 @@ import pydantic
 
 from ..download import is_json
 from ..errors import ResponseValidationError
-from ..response import RawResponse, media_type
+from ..response import RawResponse
 from ..union_errors import variants_tried
 
 
@@ -24,7 +24,7 @@ def decode(
 ) -> pydantic.BaseModel | RawResponse:
     if model is None:  # a success answer the spec gives no schema: the raw answer itself
         return raw
-    media = media_type(raw.headers)
+    media = raw.media_type
     if media and not is_json(media):
         # A proxy's page or a mislabelled answer: not the JSON the spec promises, whatever it holds.
         raise ResponseValidationError(
@@ -34,7 +34,8 @@ def decode(
             raw=raw,
         )
     try:
-        result = model.model_validate_json(raw.content or b"{}")
+        # The model's validator itself (`model_validate_json`'s wrapper costs on every call).
+        result: pydantic.BaseModel = model.__pydantic_validator__.validate_json(raw.content or b"{}")
     except pydantic.ValidationError as exc:
         where = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}"
