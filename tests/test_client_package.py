@@ -45,6 +45,29 @@ def test_import_loads_no_generator_dependency(alias: str) -> None:
 
 
 @pytest.mark.parametrize("alias", ALIASES)
+def test_import_defers_what_a_call_needs(alias: str) -> None:
+    """Importing a provider stays within the cost of `import httpx, pydantic`: pydantic's model machinery
+    (the models' base class), asyncio and aiohttp load when first needed, by a call or an async client.
+    (An empty answer's header model and the async download spool once pulled the first two in at import:
+    about 80 ms more.)"""
+    deferred = ("pydantic.main", "opi._runtime.model", "asyncio", "aiohttp", "httpx_aiohttp")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        f"from opi.{alias} import Client, AsyncClient; "
+        f"print(sorted(m for m in {deferred!r} if m in sys.modules))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-I", "-c", code, str(GENERATED)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("alias", ALIASES)
 def test_models_load_on_first_use(alias: str) -> None:
     """Before any call: the models are not loaded by the import, and asking for them loads them."""
     p = next(p for p in providers() if p.alias == alias)

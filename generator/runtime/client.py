@@ -21,7 +21,6 @@ from .exchange import TimeoutTypes, build, deadline, receiver, undecodable
 from .request import Prepared
 from .response import RawResponse
 from .spec import Operation, ProviderSpec
-from .spool import Spool
 
 __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "DEFAULT_TIMEOUT", "AsyncClient", "SyncClient", "TimeoutTypes"]
 
@@ -241,6 +240,8 @@ class AsyncClient(BaseClient):
         ends = deadline(timeout)
         response = await self._http.send(request, stream=True, follow_redirects=False)
         body = receiver(response, prepared, self._max_response_bytes, ends)
+        from .spool import Spool  # here, not at the top: it imports asyncio (see _sleep)
+
         spool = Spool(body)  # a file's writes go to a worker thread, off the event loop
         try:
             if body.wanted:

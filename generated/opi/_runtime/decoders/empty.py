@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..answer_headers import read
 from ..response import RawResponse
 
 
 def decode(operation: str, raw: RawResponse, model: Any) -> Any:
     """Whatever body came is ignored (`raw_response` of errors still carries bodies)."""
-    return None if model is None else read(operation, raw, model)
+    if model is None:
+        return None
+    # Here, not at the top: it imports the models' base class, which importing a client must not pay for.
+    from ..answer_headers import read
+
+    return read(operation, raw, model)
