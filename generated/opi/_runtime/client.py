@@ -227,7 +227,8 @@ class AsyncClient(BaseClient):
         """Send once and read the answer, at most `max_response_bytes` of it: (answer, cut at the limit)."""
         # The client's own pool, on aiohttp, without the httpx client layer (aio.py), for the plain calls:
         # a body streamed from disk and an answer streamed to `out=` go through `self._http` (also aiohttp).
-        plain = prepared.target is None and isinstance(prepared.content, bytes | None)
+        content = prepared.content
+        plain = prepared.target is None and (content is None or type(content) is bytes)
         if self._direct is not None and plain:
             status, answer_headers, media, read, sent_to = await self._direct.exchange(
                 prepared, url, headers, timeout, self._max_response_bytes

@@ -230,9 +230,12 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
         # (Nothing to dump when every value is a string; the serializer is called without `model_dump`'s
         # Python wrapper: this runs on every call.)
         same = info.same
-        if model is not None and any(
-            type(v) is not str and type(v) is not same.get(k) for k, v in params.items()
-        ):
+        dump = False
+        for k, v in params.items():  # a loop, not any(): no generator object on every call
+            if type(v) is not str and type(v) is not same.get(k):
+                dump = True
+                break
+        if model is not None and dump:
             dumped = model.__pydantic_serializer__.to_python(
                 model, mode="json", by_alias=True, exclude_none=True
             )
@@ -262,7 +265,7 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
     for wire, value in params.items():
         place, placeholder = places[wire]
         if place == _PATH:
-            path = path.replace(placeholder, _in_path(text(value)))
+            path = path.replace(placeholder, _in_path(value if type(value) is str else text(value)))
         elif place == _QUERY:
             if isinstance(value, list):
                 query += [(wire, text(v)) for v in value]
