@@ -40,7 +40,7 @@ SUITES: dict[str, Suite] = {
     ),
     "cli": ("CLI start-up: help vs importing httpx", cli_startup.run, cli_startup.table, cli_startup.checks),
     "import": ("Import time", import_time.run, import_time.table, import_time.checks),
-    "load": ("Load run: generated async client on the contract server", load.run, load.table, load.checks),
+    "load": ("Load run: generated async client vs raw aiohttp and httpx (loopback server)", load.run, load.table, load.checks),
     "unions": ("Parsing a discriminated union vs one plain model", unions.run, unions.table, unions.checks),
     "paging": (
         "Pagination: walking 100,000 items in 1,000 pages vs a raw httpx loop; peak RSS vs 1,000 items",

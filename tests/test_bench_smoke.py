@@ -65,3 +65,16 @@ def test_webhooks_bench_measures_both_receivers_on_one_delivery() -> None:
     assert abs(result["ratio"] - result["generated_us"] / result["hand_us"]) < 0.01
     (row,) = webhooks.checks(result)
     assert row["target"] == 1.5 and row["pass"] == (row["ratio"] <= 1.5)
+
+
+def test_per_call_suite_calls_every_spec_method_both_ways() -> None:
+    """The per-call suite makes a valid call of every method of every spec (its example arguments keep the
+    method's rules across parameters), sync and async, beside raw httpx: a spec change must not break it."""
+    from bench import client_overhead
+
+    result = client_overhead.run(quick=True)
+    methods = {(c.provider.alias, c.method.name) for c in client_overhead.cases()}
+    for mode in ("sync", "async"):
+        rows = [r for r in result["rows"] if r["mode"] == mode]
+        assert {(r["provider"], r["method"]) for r in rows} == methods
+        assert all(r["raw_us"] > 0 and r["generated_us"] > 0 for r in rows)
