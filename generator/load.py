@@ -6,6 +6,7 @@ no duplicate keys, no tags beyond the plain scalars, bounded size and depth.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,18 +65,16 @@ def _short_tag(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
 
-class _NoAliasLoader(Reader, Scanner, Parser, Composer, SafeConstructor, Resolver):
-    def __init__(self, stream: str) -> None:
-        Reader.__init__(self, stream)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        Composer.__init__(self)
-        SafeConstructor.__init__(self)
-        Resolver.__init__(self)
-        self.depth = 0
+class _Checks:
+    """What a spec's YAML may not hold, checked while composing (either parser below), and how its plain
+    scalars resolve (`yaml_implicit_resolvers`, set at the end of this module)."""
+
+    depth = 0
+    yaml_implicit_resolvers: dict[Any, Any]
+    peek_event: Callable[[], Any]  # the parser's (annotation only: the mixin defines none)
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = self.peek_event()
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
             raise yaml.MarkedYAMLError(
                 None,
@@ -90,10 +89,46 @@ class _NoAliasLoader(Reader, Scanner, Parser, Composer, SafeConstructor, Resolve
                 raise yaml.MarkedYAMLError(
                     None, None, f"nesting deeper than {MAX_DEPTH} levels", event.start_mark
                 )
-            node: Node | None = super().compose_node(parent, index)
+            node: Node | None = super().compose_node(parent, index)  # type: ignore[misc]
             return node
         finally:
             self.depth -= 1
+
+
+class _NoAliasLoader(_Checks, Reader, Scanner, Parser, Composer, SafeConstructor, Resolver):
+    """PyYAML's pure-Python parser: its error texts and positions are the ones reported."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+
+
+_FastLoader: type | None
+try:  # libyaml's scanner and parser (a C extension of PyYAML), seven times faster on the seed specs
+    from yaml._yaml import CParser
+
+    class _FastLoader(_Checks, Composer, CParser, SafeConstructor, Resolver):  # type: ignore[no-redef]
+        """libyaml's events under PyYAML's own composer, so the checks above and the nodes' positions are
+        the same; a document it refuses is parsed again by `_NoAliasLoader`, whose errors are reported."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+        def compose_scalar_node(self, anchor: Any) -> ScalarNode:
+            node: ScalarNode = super().compose_scalar_node(anchor)
+            if node.style == "":  # libyaml's plain style, written as the pure-Python parser writes it
+                node.style = None
+            return node
+
+except ImportError:  # PyYAML built without libyaml
+    _FastLoader = None
 
 
 def _mark(node: Node) -> tuple[int, int]:
@@ -101,7 +136,7 @@ def _mark(node: Node) -> tuple[int, int]:
 
 
 class _Builder:
-    def __init__(self, doc: Document, loader: _NoAliasLoader) -> None:
+    def __init__(self, doc: Document, loader: Any) -> None:
         self.doc = doc
         self.loader = loader
         self.problems: list[Problem] = []
@@ -195,16 +230,8 @@ def load_text(text: bytes, file: str) -> Document:
         source = source[1:]
     if not source.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in source.splitlines()):
         raise SpecError([Problem(file, 1, 1, "spec is empty")])
+    node, loader = _parse(source, file)
     try:
-        loader = _NoAliasLoader(source)
-    except yaml.reader.ReaderError as exc:
-        line, col = _line_col(source, exc.position)
-        message = (
-            f"YAML: character U+{exc.character:04X} is not allowed in YAML (use an escape in a quoted string)"
-        )
-        raise SpecError([Problem(file, line, col, message)]) from None
-    try:
-        node = loader.get_single_node()
         if node is None:
             raise SpecError([Problem(file, 1, 1, "spec is empty")])
         builder = _Builder(doc, loader)
@@ -226,6 +253,33 @@ def load_text(text: bytes, file: str) -> Document:
     return doc
 
 
+def _parse(source: str, file: str) -> tuple[Node | None, Any]:
+    """The document's root node, and the loader that composed it (it constructs the scalars)."""
+    if _FastLoader is not None and not Reader.NON_PRINTABLE.search(source):
+        fast = _FastLoader(source)
+        try:
+            return fast.get_single_node(), fast
+        except yaml.YAMLError:
+            fast.dispose()  # parsed again below: the pure-Python parser's errors are the ones reported
+    try:
+        loader = _NoAliasLoader(source)
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(source, exc.position)
+        message = (
+            f"YAML: character U+{exc.character:04X} is not allowed in YAML (use an escape in a quoted string)"
+        )
+        raise SpecError([Problem(file, line, col, message)]) from None
+    try:
+        return loader.get_single_node(), loader
+    except yaml.MarkedYAMLError as exc:
+        loader.dispose()
+        line, col, message = _yaml_error(exc)
+        raise SpecError([Problem(file, line, col, message)]) from None
+    except yaml.YAMLError as exc:
+        loader.dispose()
+        raise SpecError([Problem(file, 1, 1, f"YAML: {' '.join(str(exc).split())}")]) from None
+
+
 def load_file(path: Path, display: str | None = None) -> Document:
     name = display or str(path)
     try:
@@ -239,7 +293,7 @@ def load_file(path: Path, display: str | None = None) -> Document:
 
 
 # Dates stay strings: the spec format types them with `format: date`, and JSON has no date type.
-_NoAliasLoader.yaml_implicit_resolvers = {
+_Checks.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in Resolver.yaml_implicit_resolvers.items()
 }

@@ -10,6 +10,8 @@ from spec_support import BASE_FILE
 from generator.load import MAX_BYTES, MAX_DEPTH, load_file, load_text
 from generator.problems import Problem, SpecError, format_path
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def refused(text: bytes | str) -> list[str]:
     raw = text.encode("utf-8") if isinstance(text, str) else text
@@ -190,3 +192,44 @@ def test_problem_paths_are_readable_jsonpath() -> None:
     assert format_path(("methods", 2, "responses", "200", "schema", "$ref")) == "$.methods[2].responses.200.schema.$ref"
     assert format_path(("headers", "User-Agent")) == "$.headers.User-Agent"
     assert format_path(("example", "internal merchant id", "a.b")) == '$.example["internal merchant id"]["a.b"]'
+
+
+def _tree(node: object) -> object:
+    """A node as comparable data: kind, tag, start and end, style, value or children."""
+    from yaml.nodes import Node, ScalarNode
+
+    assert isinstance(node, Node)
+    head = (type(node).__name__, node.tag, node.start_mark.line, node.start_mark.column, node.end_mark.line,
+            node.end_mark.column, getattr(node, "style", None), getattr(node, "flow_style", None))
+    if isinstance(node, ScalarNode):
+        return (*head, node.value)
+    return (*head, [tuple(_tree(n) for n in item) if isinstance(item, tuple) else _tree(item) for item in node.value])
+
+
+YAML_FILES = sorted({*(ROOT / "specs").glob("*.yaml"), *(ROOT / "tests").rglob("*.yaml")})
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_libyaml_and_the_pure_parser_compose_the_same_nodes(path: Path) -> None:
+    """Specs are parsed by libyaml under PyYAML's composer, falling back to the pure-Python parser for
+    the errors: on every spec and test YAML file both give the same nodes (positions, styles, tags), or
+    both refuse the file."""
+    import yaml
+
+    from generator import load
+
+    assert load._FastLoader is not None, "PyYAML without libyaml: specs load at the pure parser's speed"
+    source = path.read_text(encoding="utf-8", errors="replace").removeprefix("\ufeff")
+    if yaml.reader.Reader.NON_PRINTABLE.search(source):
+        return  # such a file never reaches libyaml (load._parse): the pure parser reports the character
+    results = []
+    for loader_class in (load._NoAliasLoader, load._FastLoader):
+        loader = loader_class(source)
+        try:
+            node = loader.get_single_node()
+            results.append(None if node is None else _tree(node))
+        except yaml.YAMLError as exc:
+            results.append(type(exc).__name__)
+        finally:
+            loader.dispose()
+    assert results[0] == results[1]
