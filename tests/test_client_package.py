@@ -13,6 +13,13 @@ GENERATED = ROOT / "generated"
 ALIASES = [p.alias for p in providers()]
 
 
+def _isolated(code: str) -> subprocess.CompletedProcess[str]:
+    """`code` in a clean interpreter (`-I`) that sees only generated/ (as `sys.argv[1]`) and site-packages."""
+    return subprocess.run(
+        [sys.executable, "-I", "-c", code, str(GENERATED)], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
 def test_runtime_dependencies_are_httpx_and_pydantic_only() -> None:
     meta = tomllib.loads((GENERATED / "pyproject.toml").read_text(encoding="utf-8"))
     names = sorted(
@@ -33,13 +40,7 @@ def test_import_loads_no_generator_dependency(alias: str) -> None:
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
         "('jinja2', 'yaml', 'jsonschema', 'datamodel_code_generator', 'generator')); print(bad)"
     )
-    run = subprocess.run(
-        [sys.executable, "-I", "-c", code, str(GENERATED)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    run = _isolated(code)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
 
@@ -56,13 +57,7 @@ def test_import_defers_what_a_call_needs(alias: str) -> None:
         f"from opi.{alias} import Client, AsyncClient; "
         f"print(sorted(m for m in {deferred!r} if m in sys.modules))"
     )
-    run = subprocess.run(
-        [sys.executable, "-I", "-c", code, str(GENERATED)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    run = _isolated(code)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip() == "[]"
 
@@ -79,13 +74,7 @@ def test_models_load_on_first_use(alias: str) -> None:
         f"from opi.{alias} import {model}; "
         f"print(pkg.models.{model} is {model} is pkg.{model})"
     )
-    run = subprocess.run(
-        [sys.executable, "-I", "-c", code, str(GENERATED)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    run = _isolated(code)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split() == ["False", "True"]
 
