@@ -59,10 +59,8 @@ def invoke(client: Any, m: Method, kwargs: dict[str, Any], mode: str) -> Any:
 def keyed_variant(work: Path) -> Iterator[tuple[ModuleType, Provider]]:
     """PayDo's spec with CreateRefund declaring `kind: header` (no provider spec uses an idempotency key
     header yet), generated into `work` as `opi.paydokey`; yields (package, provider)."""
-    import opi
     import yaml
-
-    from generator.pipeline import generate
+    from spec_support import importable
 
     data = yaml.safe_load((ROOT / "specs" / "paydo.yaml").read_text(encoding="utf-8"))
     data["provider"]["alias"] = "paydokey"
@@ -74,12 +72,8 @@ def keyed_variant(work: Path) -> Iterator[tuple[ModuleType, Provider]]:
     }
     spec = work / "paydokey.yaml"
     spec.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    generate([spec], work / "out")
-    opi.__path__.append(str(work / "out" / "opi"))  # the runtime stays the one under test
-    try:
+    with importable([spec], work / "out"):
         yield importlib.import_module("opi.paydokey"), load_providers([spec])[0]
-    finally:
-        opi.__path__.remove(str(work / "out" / "opi"))
 
 
 def answered(server: MockServer, route: str) -> list[RecordedRequest]:

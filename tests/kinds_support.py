@@ -15,9 +15,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from spec_support import importable
+
 from generator.ir import Provider
 from generator.mock import MockServer
-from generator.pipeline import generate, load_providers
+from generator.pipeline import load_providers
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "tests" / "kind_specs" / "shapes.yaml"
@@ -38,17 +40,10 @@ class Shapes:
 @contextmanager
 def generated_shapes(work: Path) -> Iterator[Shapes]:
     """The shapes spec generated into `work` (as `opi.bodyshapes`) with its contract server running."""
-    import opi
-
-    out = work / "out"
-    generate([SPEC], out)
-    (provider,) = load_providers([SPEC])
-    opi.__path__.append(str(out / "opi"))  # the runtime stays the one under test
-    try:
+    with importable([SPEC], work / "out") as out:
+        (provider,) = load_providers([SPEC])
         with MockServer.start(provider, credentials={"api_key": KEY}) as server:
             yield Shapes(importlib.import_module("opi.bodyshapes"), provider, server, out)
-    finally:
-        opi.__path__.remove(str(out / "opi"))
 
 
 def call(s: Shapes, mode: str, method: str, base_url: str | None = None, **kwargs: Any) -> Any:

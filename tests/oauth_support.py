@@ -15,9 +15,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from spec_support import importable
+
 from generator.ir import Provider
 from generator.mock import MockServer
-from generator.pipeline import generate, load_providers
+from generator.pipeline import load_providers
 
 SPEC = Path(__file__).resolve().parent / "oauth_specs" / "xlogin.yaml"
 CLIENT_ID = "notes-cli-7"
@@ -34,15 +36,8 @@ class Generated:
 
 @contextmanager
 def generated_xlogin(work: Path) -> Iterator[Generated]:
-    import opi
-
-    out = work / "out"
-    generate([SPEC], out)
-    opi.__path__.append(str(out / "opi"))  # the runtime stays the one under test
-    try:
+    with importable([SPEC], work / "out") as out:
         yield Generated(out, importlib.import_module("opi.xlogin"), load_providers([SPEC])[0])
-    finally:
-        opi.__path__.remove(str(out / "opi"))
 
 
 def start(g: Generated, ttl: float = 3600.0) -> Any:

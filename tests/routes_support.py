@@ -17,8 +17,10 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+from spec_support import importable
+
 from generator.ir import Provider
-from generator.pipeline import generate, load_providers
+from generator.pipeline import load_providers
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "tests" / "route_specs" / "xroutes.yaml"
@@ -50,16 +52,9 @@ class Routes:
 @contextmanager
 def generated_routes(work: Path) -> Iterator[Routes]:
     """The spec generated into `work` (as `opi.xroutes`)."""
-    import opi
-
-    out = work / "out"
-    generate([SPEC], out)
-    (provider,) = load_providers([SPEC])
-    opi.__path__.append(str(out / "opi"))  # the runtime stays the one under test
-    try:
+    with importable([SPEC], work / "out") as out:
+        (provider,) = load_providers([SPEC])
         yield Routes(importlib.import_module("opi.xroutes"), provider, out)
-    finally:
-        opi.__path__.remove(str(out / "opi"))
 
 
 def call(r: Routes, mode: str, method: str, *, creds: dict[str, str] | None = None, **options: Any) -> Any:

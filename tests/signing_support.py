@@ -17,9 +17,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from spec_support import importable
+
 from generator.ir import Provider
 from generator.mock import MockServer
-from generator.pipeline import generate, load_providers
+from generator.pipeline import load_providers
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "tests" / "signing_specs" / "xsigned.yaml"
@@ -92,18 +94,11 @@ class Signed:
 
 @contextmanager
 def generated_signed(work: Path, **server_options: Any) -> Iterator[Signed]:
-    import opi
-
-    out = work / "out"
-    generate([SPEC], out)
-    (provider,) = load_providers([SPEC])
-    opi.__path__.append(str(out / "opi"))
-    try:
+    with importable([SPEC], work / "out") as out:
+        (provider,) = load_providers([SPEC])
         options = {"credentials": server_credentials(), **server_options}
         with MockServer.start(provider, **options) as server:
             yield Signed(importlib.import_module(f"opi.{ALIAS}"), provider, server, out)
-    finally:
-        opi.__path__.remove(str(out / "opi"))
 
 
 def py(method: str) -> str:

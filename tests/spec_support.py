@@ -6,7 +6,8 @@ import copy
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,22 @@ ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "tests" / "broken_specs"
 BASE_FILE = BROKEN / "_base.yaml.txt"
 OPIGEN = Path(sys.executable).with_name("opigen")
+
+
+@contextmanager
+def importable(specs: list[Path], out: Path) -> Iterator[Path]:
+    """`specs` generated into `out`; while the block runs their packages import as `opi.<alias>` beside
+    generated/'s, whose runtime stays the one under test. Yields `out`."""
+    import opi
+
+    from generator.pipeline import generate
+
+    generate(specs, out)
+    opi.__path__.append(str(out / "opi"))
+    try:
+        yield out
+    finally:
+        opi.__path__.remove(str(out / "opi"))
 
 
 def base_text() -> str:

@@ -19,11 +19,12 @@ from typing import Any
 
 import httpx
 import pytest
+from spec_support import importable
 
 from generator.ir import Provider
 from generator.mock import MockServer
 from generator.mock.faults import Fault
-from generator.pipeline import generate, load_providers
+from generator.pipeline import load_providers
 
 SPEC = Path(__file__).resolve().parent / "failure_specs" / "xchat.yaml"
 TOKEN = "xchat-token-s3cr3t"
@@ -35,15 +36,8 @@ Generated = tuple[Path, ModuleType, Provider]
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
-    import opi
-
-    out = tmp_path_factory.mktemp("failures") / "out"
-    generate([SPEC], out)
-    opi.__path__.append(str(out / "opi"))
-    try:
+    with importable([SPEC], tmp_path_factory.mktemp("failures") / "out") as out:
         yield out, importlib.import_module("opi.xchat"), load_providers([SPEC])[0]
-    finally:
-        opi.__path__.remove(str(out / "opi"))
 
 
 @pytest.fixture

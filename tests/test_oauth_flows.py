@@ -315,13 +315,11 @@ def test_token_method_refresh_token_is_used_then_falls_back(tmp_path: Path, mode
     rather than asking the token method again, and asks the token method again when it is refused."""
     import importlib
 
-    import opi
+    from spec_support import importable
 
-    from generator.pipeline import generate, load_providers
+    from generator.pipeline import load_providers
 
-    generate([REFRESH_SPEC], tmp_path / "out")
-    opi.__path__.append(str(tmp_path / "out" / "opi"))
-    try:
+    with importable([REFRESH_SPEC], tmp_path / "out"):
         pkg = importlib.import_module("opi.xrefresh")
         told: list[Any] = []
         with MockServer.start(load_providers([REFRESH_SPEC])[0]) as server:
@@ -354,8 +352,6 @@ def test_token_method_refresh_token_is_used_then_falls_back(tmp_path: Path, mode
             assert grants() == ["client_credentials", "refresh_token", "refresh_token", "refresh_token",
                                 "client_credentials"]
             assert len(told) == 4 and len({t.refresh_token for t in told}) == 4  # each one new (rotated)
-    finally:
-        opi.__path__.remove(str(tmp_path / "out" / "opi"))
 
 
 def test_keyring_is_used_when_it_has_a_backend(generated: Generated, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
+from spec_support import importable
 
 from generator import kinds
 from generator.ir import Provider
@@ -42,15 +43,8 @@ METHODS = list(STYLES)
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, ModuleType, Provider]]:
-    import opi
-
-    out = tmp_path_factory.mktemp("paging") / "out"
-    generate([SPEC], out)
-    opi.__path__.append(str(out / "opi"))
-    try:
+    with importable([SPEC], tmp_path_factory.mktemp("paging") / "out") as out:
         yield out, importlib.import_module("opi.xpages"), load_providers([SPEC])[0]
-    finally:
-        opi.__path__.remove(str(out / "opi"))
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from client_support import answered
+from spec_support import importable
 
 from generator.ir import Provider
 from generator.mock import MockServer
@@ -33,15 +34,8 @@ Generated = tuple[Path, ModuleType, Provider]
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
-    import opi
-
-    out = tmp_path_factory.mktemp("union-answers") / "out"
-    generate([SPEC], out)
-    opi.__path__.append(str(out / "opi"))
-    try:
+    with importable([SPEC], tmp_path_factory.mktemp("union-answers") / "out") as out:
         yield out, importlib.import_module("opi.shelf"), load_providers([SPEC])[0]
-    finally:
-        opi.__path__.remove(str(out / "opi"))
 
 
 @pytest.fixture

@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 from client_support import Canned, answered, canned_server
+from spec_support import importable
 
 from generator.ir import Provider
 from generator.mock import MockServer
-from generator.pipeline import generate, load_providers
+from generator.pipeline import load_providers
 
 SPEC = Path(__file__).resolve().parent / "union_specs" / "shapes.yaml"
 TOKEN = "shapes-token-s3cr3t-value"
@@ -41,15 +42,8 @@ CALLS: list[tuple[str, dict[str, Any], Any]] = [
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, ModuleType, Provider]]:
-    import opi
-
-    out = tmp_path_factory.mktemp("unions") / "out"
-    generate([SPEC], out)
-    opi.__path__.append(str(out / "opi"))
-    try:
+    with importable([SPEC], tmp_path_factory.mktemp("unions") / "out") as out:
         yield out, importlib.import_module("opi.shapes"), load_providers([SPEC])[0]
-    finally:
-        opi.__path__.remove(str(out / "opi"))
 
 
 @pytest.fixture(scope="module")
