@@ -148,9 +148,8 @@ def test_direct_exchange_a_dropped_put_is_a_read_error_sent_once() -> None:
     async def go() -> BaseException:
         pool = Direct(LIMITS)
         try:
-            status, _, _, body, _ = await pool.exchange(Prepared("GET", "/first", [], {}, None), url + "/first", {},
-                                                     2.0, 1000)
-            assert status == 200 and body.content == b"{}"
+            raw, cut = await pool.exchange(Prepared("GET", "/first", [], {}, None), url + "/first", {}, 2.0, 1000)
+            assert (raw.status_code, raw.content, cut) == (200, b"{}", False)
             with pytest.raises(httpx.TransportError) as caught:
                 await pool.exchange(Prepared("PUT", "/refund", [], {}, b"{}"), url + "/refund", {}, 2.0, 1000)
             return caught.value
@@ -180,9 +179,9 @@ def test_direct_exchange_takes_an_httpx_timeout() -> None:
             assert len(pool._timeouts) == 2
             from opi._runtime.request import Prepared
 
-            status, _, _, body, _ = await pool.exchange(Prepared("GET", "/x", [], {}, None), url + "/x", {},
-                                                     httpx.Timeout(5.0, read=2.5), 1000)
-            assert status == 200 and body.content == b"{}"
+            raw, cut = await pool.exchange(Prepared("GET", "/x", [], {}, None), url + "/x", {},
+                                           httpx.Timeout(5.0, read=2.5), 1000)
+            assert (raw.status_code, raw.content, cut) == (200, b"{}", False)
 
     with raw_server(["answer"]) as (url, seen):
         asyncio.run(go())

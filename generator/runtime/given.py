@@ -67,18 +67,16 @@ def _keep(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     text = value.strip()
     if text[4:5] != "-" or not text[:4].isdigit():
         return parsed
-    made: GivenDatetime | GivenDate
-    if type(parsed) is dt.datetime:
-        p = parsed
-        made = GivenDatetime(
-            p.year, p.month, p.day, p.hour, p.minute, p.second, p.microsecond, p.tzinfo, fold=p.fold
-        )
-    elif type(parsed) is dt.date:
-        made = GivenDate(parsed.year, parsed.month, parsed.day)
-    else:
+    kind = _GIVEN.get(type(parsed))
+    if kind is None:
         return parsed
+    # Made from the parsed value's pickle state: one C constructor call, fold and time zone included.
+    made: GivenDatetime | GivenDate = kind(*parsed.__reduce_ex__(4)[1])
     made.text = text
     return made
+
+
+_GIVEN: dict[type, type[GivenDatetime] | type[GivenDate]] = {dt.datetime: GivenDatetime, dt.date: GivenDate}
 
 
 def _write(value: Any, handler: SerializerFunctionWrapHandler) -> Any:

@@ -67,6 +67,7 @@ class Shape:
     __slots__ = (
         "body",
         "by_wire",
+        "fields",
         "files",
         "inputs",
         "names",
@@ -85,12 +86,18 @@ class Shape:
         self.response = model_class(spec, op.response_model)
         self.params = model_class(spec, op.params_model)
         self.body = model_class(spec, op.body_model)
-        # (keyword or None for a constant, wire name, in the body, default or constant), in spec order
-        self.inputs = tuple(
-            (None if p.is_const else p.name, p.wire, p.location == BODY, p.const if p.is_const else p.default)
+        # (keyword or None for a constant, wire name, default or constant), in spec order: the parameters
+        # of the URL, query and headers, and the body's fields
+        inputs = [
+            (
+                p.location == BODY,
+                (None if p.is_const else p.name, p.wire, p.const if p.is_const else p.default),
+            )
             for p in op.params
             if not p.file
-        )
+        ]
+        self.inputs = tuple(item for in_body, item in inputs if not in_body)
+        self.fields = tuple(item for in_body, item in inputs if in_body)
         self.files = tuple(p for p in op.params if p.file)
         self.places = {p.wire: (_place(op, p), "{" + p.wire + "}") for p in op.params if p.location != BODY}
         self.same = _as_given(self.params)
@@ -170,9 +177,11 @@ def _validate(
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # what `quote(..., safe="")` leaves as it is
 
 
-def _in_path(value: str) -> str:
-    """A path segment, percent-encoded (`quote` only when some character needs it: ids rarely do)."""
-    return value if _UNRESERVED(value) else quote(value, safe="")
+def _in_path(value: Any) -> str:
+    """A path segment, percent-encoded (`quote` only when some character needs it: ids rarely do; an
+    `int`'s digits never do, and `prepare` writes them itself)."""
+    segment = value if type(value) is str else text(value)
+    return segment if _UNRESERVED(segment) else quote(segment, safe="")
 
 
 def _files(
@@ -203,43 +212,45 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
     problems: list[tuple[str, str]] = []
     if not info.names.issuperset(args):
         problems = [(k, "unexpected keyword argument") for k in args if k not in info.names]
-    fields: dict[str, Any] = {}
     params: dict[str, Any] = {}
-    given_fields = False
-    for name, wire, in_body, default in info.inputs:
-        if name is None:  # a constant, always sent
+    for name, wire, default in info.inputs:
+        value = args.get(name) if name else None  # None: a constant, always sent
+        if value is None:
+            if default is None:
+                continue
             value = default
-        else:
-            value = args.get(name)
-            if value is None:
-                value = default
-                if value is None:
-                    continue
-            elif in_body:
-                given_fields = True
-        if in_body:
-            fields[wire] = value
-        else:
-            params[wire] = value
+        params[wire] = value
+    fields: dict[str, Any] = {}
+    given_fields = False
+    for name, wire, default in info.fields:
+        value = args.get(name) if name else None
+        if value is None:
+            if default is None:
+                continue
+            value = default
+        elif name:
+            given_fields = True
+        fields[wire] = value
     uploads = _files(op, info, args, problems) if info.files else {}
 
     if info.params is not None:
         model = _validate(info.params, params, info, problems)
         # Values as the caller gave them: a string passed validation and goes out unchanged (pydantic
         # would write a date-time again, `...18.139Z` as `...18.139000Z`); other values as dumped.
-        # (Nothing to dump when every value is a string; the serializer is called without `model_dump`'s
-        # Python wrapper: this runs on every call.)
-        same = info.same
-        dump = False
-        for k, v in params.items():  # a loop, not any(): no generator object on every call
-            if type(v) is not str and type(v) is not same.get(k):
-                dump = True
-                break
-        if model is not None and dump:
-            dumped = model.__pydantic_serializer__.to_python(
-                model, mode="json", by_alias=True, exclude_none=True
-            )
-            params = {**params, **{k: v for k, v in dumped.items() if not isinstance(params.get(k), str)}}
+        # (Nothing to dump when every value is a string or already what the dump writes; the serializer
+        # is called without `model_dump`'s Python wrapper: this runs on every call.)
+        if model is not None:
+            same = info.same
+            for k, v in params.items():  # a loop, not any(): no generator object on every call
+                if type(v) is not str and type(v) is not same.get(k):
+                    dumped = model.__pydantic_serializer__.to_python(
+                        model, mode="json", by_alias=True, exclude_none=True
+                    )
+                    params = {
+                        **params,
+                        **{k: v for k, v in dumped.items() if not isinstance(params.get(k), str)},
+                    }
+                    break
 
     content: bytes | FileBody | MultipartBody | None = None
     headers: dict[str, str] = {}
@@ -265,7 +276,7 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
     for wire, value in params.items():
         place, placeholder = places[wire]
         if place == _PATH:
-            path = path.replace(placeholder, _in_path(value if type(value) is str else text(value)))
+            path = path.replace(placeholder, str(value) if type(value) is int else _in_path(value))
         elif place == _QUERY:
             if isinstance(value, list):
                 query += [(wire, text(v)) for v in value]

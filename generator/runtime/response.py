@@ -72,7 +72,20 @@ class RawResponse:
 
 def media_type(headers: Mapping[str, str]) -> str:
     """The Content-Type without parameters, lower case ("" when absent)."""
-    return headers.get("content-type", "").split(";")[0].strip().lower()
+    return media_of(headers.get("content-type", ""))
+
+
+_MEDIA: dict[str, str] = {}  # a client meets few distinct Content-Type values: each is parsed once
+
+
+def media_of(value: str) -> str:
+    """A Content-Type value's media type: without parameters, lower case."""
+    found = _MEDIA.get(value)
+    if found is None:
+        found = value.split(";")[0].strip().lower()
+        if len(_MEDIA) < 256:  # bounded, whatever servers send
+            _MEDIA[value] = found
+    return found
 
 
 def dig(data: Any, path: str) -> Any:

@@ -15,7 +15,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from . import aio
-from .base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, SEND, SLEEP, BaseClient, logger
+from .base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, SEND, SLEEP, BaseClient, Sent, Steps, logger
 from .download import DownloadTarget
 from .exchange import TimeoutTypes, build, deadline, receiver, undecodable
 from .request import Prepared
@@ -90,7 +90,26 @@ class SyncClient(BaseClient):
         out: DownloadTarget | None = None,
         accept: str | None = None,
     ) -> T:
-        steps = self._calling(op, args, body, timeout, out, accept)
+        sent = self._plain_request(op, args, body, timeout, out, accept)
+        if sent is None:
+            return self._drive(self._calling(op, args, body, timeout, out, accept))
+        answer: tuple[RawResponse, bool] | BaseException
+        try:
+            answer = self._exchange(*sent)
+        except httpx.TransportError as exc:
+            answer = exc
+        else:
+            done = self._plain_result(op, answer)
+            if done is not None:
+                return done[0]
+        return self._drive(self._sending(op, sent[0], timeout), (sent, answer))
+
+    def _drive(
+        self,
+        steps: Steps[T],
+        first: tuple[Sent, tuple[RawResponse, bool] | BaseException] | None = None,
+    ) -> T:
+        """Run the loop's steps; `first`: its first request, already sent, and the answer (_plain_request)."""
         result: Any = None
         error: BaseException | None = None
         try:
@@ -99,7 +118,10 @@ class SyncClient(BaseClient):
                 error = None
                 try:
                     kind = step[0]
-                    if kind == SEND:
+                    if kind == SEND and first is not None:
+                        replay, first = first, None
+                        result = self._answered(step, *replay)
+                    elif kind == SEND:
                         result = self._exchange(step[1], step[2], step[3], step[4])
                     elif kind == SLEEP:
                         time.sleep(step[1])
@@ -198,7 +220,29 @@ class AsyncClient(BaseClient):
         out: DownloadTarget | None = None,
         accept: str | None = None,
     ) -> T:
-        steps = self._calling(op, args, body, timeout, out, accept)
+        sent = self._plain_request(op, args, body, timeout, out, accept)
+        if sent is None:
+            return await self._drive(self._calling(op, args, body, timeout, out, accept))
+        answer: tuple[RawResponse, bool] | BaseException
+        try:  # a plain request has no streamed body, no `out=`, and is sent with debug logging off
+            if self._direct is not None:
+                answer = await self._direct.exchange(*sent, self._max_response_bytes)
+            else:
+                answer = await self._exchange(*sent)
+        except httpx.TransportError as exc:
+            answer = exc
+        else:
+            done = self._plain_result(op, answer)
+            if done is not None:
+                return done[0]
+        return await self._drive(self._sending(op, sent[0], timeout), (sent, answer))
+
+    async def _drive(
+        self,
+        steps: Steps[T],
+        first: tuple[Sent, tuple[RawResponse, bool] | BaseException] | None = None,
+    ) -> T:
+        """Run the loop's steps; `first`: its first request, already sent, and the answer (_plain_request)."""
         result: Any = None
         error: BaseException | None = None
         try:
@@ -207,7 +251,10 @@ class AsyncClient(BaseClient):
                 error = None
                 try:
                     kind = step[0]
-                    if kind == SEND:
+                    if kind == SEND and first is not None:
+                        replay, first = first, None
+                        result = self._answered(step, *replay)
+                    elif kind == SEND:
                         result = await self._exchange(step[1], step[2], step[3], step[4])
                     elif kind == SLEEP:
                         await _sleep(step[1])
@@ -230,13 +277,10 @@ class AsyncClient(BaseClient):
         content = prepared.content
         plain = prepared.target is None and (content is None or type(content) is bytes)
         if self._direct is not None and plain:
-            status, answer_headers, media, read, sent_to = await self._direct.exchange(
-                prepared, url, headers, timeout, self._max_response_bytes
-            )
-            raw = RawResponse(status, answer_headers, read.content, prepared.method, sent_to, media)
+            answer = await self._direct.exchange(prepared, url, headers, timeout, self._max_response_bytes)
             if logger.isEnabledFor(logging.DEBUG):
-                logger.debug("%s -> HTTP %d", self._masker.mask(raw.url), raw.status_code)
-            return raw, read.too_large
+                logger.debug("%s -> HTTP %d", self._masker.mask(answer[0].url), answer[0].status_code)
+            return answer
         request = build(self._http, prepared, url, headers, timeout)
         ends = deadline(timeout)
         response = await self._http.send(request, stream=True, follow_redirects=False)

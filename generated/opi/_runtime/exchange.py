@@ -48,24 +48,14 @@ class Body:
 
     __slots__ = ("_chunks", "_ends", "_limit", "size", "too_large")
 
-    def __init__(
-        self,
-        response: httpx.Response | None,
-        limit: int,
-        ends: float | None,
-        *,
-        status: int = 0,
-        declared: str = "",
-    ) -> None:
-        """`response`'s status and Content-Length, or (response=None) `status` and `declared` as given."""
+    def __init__(self, limit: int, ends: float | None, status: int, declared: int | None) -> None:
+        """`declared`: the answer's Content-Length (None when absent)."""
         self._chunks: list[bytes] = []
         self._limit = limit
         self._ends = ends
         self.size = 0
-        if response is not None:
-            status, declared = response.status_code, response.headers.get("content-length", "")
         # A success answer declared too long is not read at all; an error's body is read up to the limit.
-        self.too_large = declared.isdigit() and int(declared) > limit and status < 300
+        self.too_large = declared is not None and declared > limit and status < 300
 
     @property
     def wanted(self) -> bool:
@@ -104,5 +94,6 @@ def receiver(response: httpx.Response, prepared: Prepared, limit: int, ends: flo
     declares (streamed, no size limit beyond httpx's per-read timeout), else into memory within `limit`."""
     target = prepared.target
     if target is None or response.status_code >= 300 or misfiled(prepared.declared, response.headers):
-        return Body(response, limit, ends)
+        length = response.headers.get("content-length", "")
+        return Body(limit, ends, response.status_code, int(length) if length.isdigit() else None)
     return Sink(target)

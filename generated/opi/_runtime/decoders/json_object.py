@@ -25,7 +25,7 @@ def decode(
     if model is None:  # a success answer the spec gives no schema: the raw answer itself
         return raw
     media = raw.media_type
-    if media and not is_json(media):
+    if media and media != "application/json" and not is_json(media):
         # A proxy's page or a mislabelled answer: not the JSON the spec promises, whatever it holds.
         raise ResponseValidationError(
             f"{operation}: HTTP {raw.status_code} succeeded but the answer is {media[:60]!r}, not JSON; "
@@ -47,7 +47,8 @@ def decode(
             operation=operation,
             raw=raw,
         ) from None
-    if isinstance(result, pydantic.RootModel):  # a top-level array, union or scalar: the value itself
+    if result.__pydantic_root_model__:  # a top-level array, union or scalar: the value itself
+        assert isinstance(result, pydantic.RootModel)  # (the flag costs less than the check on every call)
         value: Any = result.root
         if isinstance(value, list):  # a list keeps its raw answer too (paging reads its headers)
             value = AnswerList(value)
