@@ -1,4 +1,4 @@
-"""A plain call's first try (`BaseClient._plain_request`): the driver sends it without the call loop, so it
+"""A plain call's first try (`opi/_runtime/plain.py`): the driver sends it without the call loop, so it
 must be the very request the loop would send, and whatever its answer, the loop still decides: a read is
 retried, an error is typed, a write without a safe mechanism is never sent twice. Over every method of
 every spec in specs/, and over real HTTP on 127.0.0.1 with both clients and both async transports."""
@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from client_support import Canned, canned_server, credentials, example_kwargs, package
+from opi._runtime import plain
 from provider_support import providers
 
 from generator.ir import Idempotency, Method, Provider
@@ -45,7 +46,7 @@ def _plain_methods() -> Iterator[tuple[Provider, Method, tuple[Any, ...]]]:
         for m in p.methods:
             with package(p.alias).Client(base_url="http://127.0.0.1:9", **credentials(p)) as client:
                 call = _call_of(client, m, example_kwargs(p, m))
-                if client._plain_request(*call) is not None:
+                if plain.first_request(client, *call) is not None:
                     yield p, m, call
 
 
@@ -56,10 +57,10 @@ def _without_key(op: Any, headers: dict[str, str]) -> dict[str, str]:
 
 
 def test_a_plain_first_request_is_the_loops_first_request() -> None:
-    plain = 0
+    count = 0
     for p, m, call in _plain_methods():
         with package(p.alias).Client(base_url="http://127.0.0.1:9", **credentials(p)) as client:
-            sent = client._plain_request(*call)
+            sent = plain.first_request(client, *call)
             kind, prepared, url, headers, wait = client._calling(*call).send(None)
         assert sent is not None and kind == "send", m.name
         mine = sent[0]
@@ -74,21 +75,21 @@ def test_a_plain_first_request_is_the_loops_first_request() -> None:
             _without_key(call[0], headers),
             wait,
         ), m.name
-        plain += 1
-    assert plain >= 1  # the seed specs have plain methods; a spec set without any tests nothing here
+        count += 1
+    assert count >= 1  # the seed specs have plain methods; a spec set without any tests nothing here
 
 
 def test_the_loop_refuses_a_first_request_other_than_the_one_sent() -> None:
     p, _, call = next(_plain_methods())
     with package(p.alias).Client(base_url="http://127.0.0.1:9", **credentials(p)) as client:
-        sent = client._plain_request(*call)
+        sent = plain.first_request(client, *call)
         assert sent is not None
         step = client._calling(*call).send(None)
         other = (step[0], step[1], step[2] + "/elsewhere", step[3], step[4])
         with pytest.raises(RuntimeError, match="not the one already sent"):
-            client._answered(other, sent, httpx.ConnectError("refused"))
+            plain.answered(other, sent, httpx.ConnectError("refused"))
         with pytest.raises(httpx.ConnectError):  # the same request: its failure goes to the loop
-            client._answered((step[0], sent[0], *sent[1:]), sent, httpx.ConnectError("refused"))
+            plain.answered((step[0], sent[0], *sent[1:]), sent, httpx.ConnectError("refused"))
 
 
 def _first(want_read: bool) -> tuple[Provider, Method]:

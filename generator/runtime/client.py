@@ -14,7 +14,7 @@ from typing import Any, Self, TypeVar
 
 import httpx
 
-from . import aio
+from . import aio, plain
 from .base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, SEND, SLEEP, BaseClient, Sent, Steps, logger
 from .download import DownloadTarget
 from .exchange import TimeoutTypes, build, deadline, receiver, undecodable
@@ -90,7 +90,7 @@ class SyncClient(BaseClient):
         out: DownloadTarget | None = None,
         accept: str | None = None,
     ) -> T:
-        sent = self._plain_request(op, args, body, timeout, out, accept)
+        sent = plain.first_request(self, op, args, body, timeout, out, accept)
         if sent is None:
             return self._drive(self._calling(op, args, body, timeout, out, accept))
         answer: tuple[RawResponse, bool] | BaseException
@@ -99,7 +99,7 @@ class SyncClient(BaseClient):
         except httpx.TransportError as exc:
             answer = exc
         else:
-            done = self._plain_result(op, answer)
+            done = plain.result(self, op, answer)
             if done is not None:
                 return done[0]
         return self._drive(self._sending(op, sent[0], timeout), (sent, answer))
@@ -109,7 +109,7 @@ class SyncClient(BaseClient):
         steps: Steps[T],
         first: tuple[Sent, tuple[RawResponse, bool] | BaseException] | None = None,
     ) -> T:
-        """Run the loop's steps; `first`: its first request, already sent, and the answer (_plain_request)."""
+        """Run the loop's steps; `first`: its first request, already sent, and the answer (plain.py)."""
         result: Any = None
         error: BaseException | None = None
         try:
@@ -120,7 +120,7 @@ class SyncClient(BaseClient):
                     kind = step[0]
                     if kind == SEND and first is not None:
                         replay, first = first, None
-                        result = self._answered(step, *replay)
+                        result = plain.answered(step, *replay)
                     elif kind == SEND:
                         result = self._exchange(step[1], step[2], step[3], step[4])
                     elif kind == SLEEP:
@@ -220,7 +220,7 @@ class AsyncClient(BaseClient):
         out: DownloadTarget | None = None,
         accept: str | None = None,
     ) -> T:
-        sent = self._plain_request(op, args, body, timeout, out, accept)
+        sent = plain.first_request(self, op, args, body, timeout, out, accept)
         if sent is None:
             return await self._drive(self._calling(op, args, body, timeout, out, accept))
         answer: tuple[RawResponse, bool] | BaseException
@@ -232,7 +232,7 @@ class AsyncClient(BaseClient):
         except httpx.TransportError as exc:
             answer = exc
         else:
-            done = self._plain_result(op, answer)
+            done = plain.result(self, op, answer)
             if done is not None:
                 return done[0]
         return await self._drive(self._sending(op, sent[0], timeout), (sent, answer))
@@ -242,7 +242,7 @@ class AsyncClient(BaseClient):
         steps: Steps[T],
         first: tuple[Sent, tuple[RawResponse, bool] | BaseException] | None = None,
     ) -> T:
-        """Run the loop's steps; `first`: its first request, already sent, and the answer (_plain_request)."""
+        """Run the loop's steps; `first`: its first request, already sent, and the answer (plain.py)."""
         result: Any = None
         error: BaseException | None = None
         try:
@@ -253,7 +253,7 @@ class AsyncClient(BaseClient):
                     kind = step[0]
                     if kind == SEND and first is not None:
                         replay, first = first, None
-                        result = self._answered(step, *replay)
+                        result = plain.answered(step, *replay)
                     elif kind == SEND:
                         result = await self._exchange(step[1], step[2], step[3], step[4])
                     elif kind == SLEEP:

@@ -110,7 +110,7 @@ class BaseClient:
         # providers with refresh tokens take it as `on_tokens=`.
         self._on_tokens: Callable[[oauth_refresh.Tokens], None] | None = None
         self._plans: dict[str, auth.AuthPlan] = {}
-        self._plains: dict[str, auth.AuthPlan | None] = {}  # see _plain_plan
+        self._plains: dict[str, tuple[auth.AuthPlan, dict[str, str]] | None] = {}  # plain.py
         # One signer per signing scheme whose credentials were given; its library is imported here.
         self._signers: dict[str, signing.Signer] = {}
         for s in spec.schemes.values():
@@ -235,66 +235,6 @@ class BaseClient:
             yield from self._pause(op, f"HTTP {status}", attempt, api_error.retry_after)
             attempt += 1
             resent = True
-
-    # --- a plain call's first try ----------------------------------------------------------------------
-    def _plain_request(
-        self,
-        op: Operation[Any],
-        args: Mapping[str, Any],
-        body: Any,
-        timeout: TimeoutTypes | None,
-        out: DownloadTarget | None,
-        accept: str | None,
-    ) -> Sent | None:
-        """The first request of a call that needs nothing of the loop before it is sent, built as the loop
-        builds it; None for every other call, which the loop runs from the start.
-
-        The driver sends it and returns a success itself (`_plain_result`); anything else (a failure, an
-        error status, a cut answer) goes to the loop (`_sending`) as the answer to its first step
-        (`_answered`), so the loop still makes every decision but the one it makes the same way every time.
-        This saves the loop's generator and bookkeeping on the common call (about a tenth of an async
-        call's CPU under load; bench/load.py)."""
-        if out is not None or accept is not None:
-            return None
-        try:
-            plan = self._plains[op.name]
-        except KeyError:
-            plan = self._plains[op.name] = self._plain_plan(op)
-        if plan is None or logger.isEnabledFor(logging.DEBUG):  # debug logs each try: the loop does
-            return None
-        prepared = prepare(self._spec, op, args, body)
-        wait = self._timeout if timeout is None else timeout
-        return prepared, self._base_url + prepared.path, self._headers_of(prepared, plan), wait
-
-    def _plain_plan(self, op: Operation[Any]) -> auth.AuthPlan | None:
-        """The auth plan of a method whose first request is the client's base URL, its path and its fixed
-        headers: no features (own host, URL parameter, paging, ...), no file answer or upload, no fetched
-        token, signature or credential in the URL. None for other methods (decided once per method)."""
-        if op.features or op.answer_media or shape(self._spec, op).files:
-            return None
-        try:
-            plan = self._plan(op)
-        except CredentialsError:
-            return None  # the loop raises it, after it has checked the call's arguments
-        return None if plan.placed or plan.token_schemes or plan.signed else plan
-
-    def _plain_result(self, op: Operation[T], answer: tuple[RawResponse, bool]) -> tuple[T] | None:
-        """A plain call's result (in a 1-tuple), when its first answer is a complete success: what the
-        loop returns for it. None: the loop decides."""
-        raw, too_large = answer
-        if raw.status_code < 300 and not too_large:
-            return (self._result(op, raw),)
-        return None
-
-    @staticmethod
-    def _answered(step: tuple[Any, ...], sent: Sent, answer: tuple[RawResponse, bool] | BaseException) -> Any:
-        """The loop's first step, when it is the request the driver already sent: that request's answer,
-        or its failure raised."""
-        if step[0] != SEND or step[1:] != sent:  # never sends twice what was sent once
-            raise RuntimeError("the call loop's first request is not the one already sent")
-        if isinstance(answer, BaseException):
-            raise answer
-        return answer
 
     def _headers_of(self, prepared: Prepared, plan: auth.AuthPlan) -> dict[str, str]:
         """A request's headers before tokens and signatures: the client's, the call's, the credentials'."""

@@ -70,6 +70,7 @@ class Shape:
         "fields",
         "files",
         "inputs",
+        "key_header",
         "names",
         "params",
         "places",
@@ -101,6 +102,7 @@ class Shape:
         self.files = tuple(p for p in op.params if p.file)
         self.places = {p.wire: (_place(op, p), "{" + p.wire + "}") for p in op.params if p.location != BODY}
         self.same = _as_given(self.params)
+        self.key_header = op.safety.header if op.safety.kind == IDEMPOTENCY_HEADER else None
 
 
 def _as_given(model: type[pydantic.BaseModel] | None) -> dict[str, type]:
@@ -208,11 +210,13 @@ def _files(
 
 def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], body: Any) -> Prepared:
     """Validate a call and build its request; raise ValidationError and send nothing when it is invalid."""
-    info = shape(spec, op)
+    info = _SHAPES.get(id(op)) or shape(spec, op)
     problems: list[tuple[str, str]] = []
     if not info.names.issuperset(args):
         problems = [(k, "unexpected keyword argument") for k in args if k not in info.names]
     params: dict[str, Any] = {}
+    same = info.same
+    dump = False  # whether some value is not what the model's dump would write (see below)
     for name, wire, default in info.inputs:
         value = args.get(name) if name else None  # None: a constant, always sent
         if value is None:
@@ -220,6 +224,8 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
                 continue
             value = default
         params[wire] = value
+        if type(value) is not str and type(value) is not same.get(wire):
+            dump = True
     fields: dict[str, Any] = {}
     given_fields = False
     for name, wire, default in info.fields:
@@ -239,18 +245,11 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
         # would write a date-time again, `...18.139Z` as `...18.139000Z`); other values as dumped.
         # (Nothing to dump when every value is a string or already what the dump writes; the serializer
         # is called without `model_dump`'s Python wrapper: this runs on every call.)
-        if model is not None:
-            same = info.same
-            for k, v in params.items():  # a loop, not any(): no generator object on every call
-                if type(v) is not str and type(v) is not same.get(k):
-                    dumped = model.__pydantic_serializer__.to_python(
-                        model, mode="json", by_alias=True, exclude_none=True
-                    )
-                    params = {
-                        **params,
-                        **{k: v for k, v in dumped.items() if not isinstance(params.get(k), str)},
-                    }
-                    break
+        if model is not None and dump:
+            dumped = model.__pydantic_serializer__.to_python(
+                model, mode="json", by_alias=True, exclude_none=True
+            )
+            params = {**params, **{k: v for k, v in dumped.items() if not isinstance(params.get(k), str)}}
 
     content: bytes | FileBody | MultipartBody | None = None
     headers: dict[str, str] = {}
@@ -288,8 +287,7 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
             path = text(value)
         else:
             query += brackets(wire, value)
-    if op.safety.kind == IDEMPOTENCY_HEADER and op.safety.header:
-        # One key per logical call, repeated on every retry of it.
-        headers[op.safety.header] = str(uuid.uuid4())
+    if info.key_header:  # one key per logical call, repeated on every retry of it
+        headers[info.key_header] = str(uuid.uuid4())
     unique = fields.get(info.unique_wire) if info.unique_wire else None
     return Prepared(op.http_method, path, query, headers, content, unique)
