@@ -16,20 +16,19 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import auth
 from .base import SEND, Sent, logger
+from .decoders import REGISTRY as DECODERS
 from .errors import CredentialsError
 from .request import prepare, shape
 from .response import RawResponse
 from .spec import Operation
 
 if TYPE_CHECKING:
-    from .base import BaseClient
+    from .base import BaseClient, PlainPlan
     from .download import DownloadTarget
     from .exchange import TimeoutTypes
 
 T = TypeVar("T")
-Plan = tuple[auth.AuthPlan, dict[str, str]]  # a plain method's auth plan and fixed headers
 
 
 def first_request(
@@ -53,7 +52,7 @@ def first_request(
     if plain is None or logger.isEnabledFor(logging.DEBUG):
         return None
     prepared = prepare(client._spec, op, args, body)
-    plan, fixed = plain
+    plan, fixed, _, _ = plain
     # Without headers of the call's own, the method's fixed headers: the same dict every time (it is
     # only read, as the loop's are, by either HTTP library).
     headers = client._headers_of(prepared, plan) if prepared.headers else fixed
@@ -61,7 +60,7 @@ def first_request(
     return prepared, client._base_url + prepared.path, headers, wait
 
 
-def _plan(client: BaseClient, op: Operation[Any]) -> Plan | None:
+def _plan(client: BaseClient, op: Operation[Any]) -> PlainPlan | None:
     """A plain method's auth plan and fixed headers; None for any other method (decided once per method)."""
     if op.features or op.answer_media or shape(client._spec, op).files:
         return None
@@ -71,7 +70,12 @@ def _plan(client: BaseClient, op: Operation[Any]) -> Plan | None:
         return None  # the loop raises it, after it has checked the call's arguments
     if plan.placed or plan.token_schemes or plan.signed:
         return None
-    return plan, {**client._headers, **plan.headers}
+    return (
+        plan,
+        {**client._headers, **plan.headers},
+        DECODERS[op.answer_content],
+        shape(client._spec, op).response,
+    )
 
 
 def result(client: BaseClient, op: Operation[T], answer: tuple[RawResponse, bool]) -> tuple[T] | None:
@@ -79,7 +83,9 @@ def result(client: BaseClient, op: Operation[T], answer: tuple[RawResponse, bool
     returns it; None: the loop decides."""
     raw, too_large = answer
     if raw.status_code < 300 and not too_large:
-        return (client._result(op, raw),)
+        _, _, decode, model = client._plains[op.name]  # type: ignore[misc]  # a plain call's method is plain
+        decoded: T = decode(op.name, raw, model)  # as `BaseClient._result`, minus two lookups
+        return (decoded,)
     return None
 
 

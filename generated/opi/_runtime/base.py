@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Generator, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -45,6 +45,14 @@ from .request import Prepared, prepare, shape
 from .response import RawResponse, dig
 from .schemes import REGISTRY as SCHEMES
 from .spec import Operation, ProviderSpec, Scheme
+
+if TYPE_CHECKING:
+    import pydantic
+
+    from .decoders import Decoder
+
+    # A plain method's auth plan, fixed headers, and its answer's decoder and model (plain.py).
+    PlainPlan = tuple[auth.AuthPlan, dict[str, str], Decoder, type[pydantic.BaseModel] | None]
 
 T = TypeVar("T")
 Steps = Generator[tuple[Any, ...], Any, T]  # yields steps, is sent their results, returns T
@@ -110,7 +118,7 @@ class BaseClient:
         # providers with refresh tokens take it as `on_tokens=`.
         self._on_tokens: Callable[[oauth_refresh.Tokens], None] | None = None
         self._plans: dict[str, auth.AuthPlan] = {}
-        self._plains: dict[str, tuple[auth.AuthPlan, dict[str, str]] | None] = {}  # plain.py
+        self._plains: dict[str, PlainPlan | None] = {}  # the plain methods' plans (plain.py)
         # One signer per signing scheme whose credentials were given; its library is imported here.
         self._signers: dict[str, signing.Signer] = {}
         for s in spec.schemes.values():

@@ -180,8 +180,8 @@ _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # what `quote(..., safe
 
 
 def _in_path(value: Any) -> str:
-    """A path segment, percent-encoded (`quote` only when some character needs it: ids rarely do; an
-    `int`'s digits never do, and `prepare` writes them itself)."""
+    """A path segment, percent-encoded (`quote` only when some character needs it; `prepare` writes the
+    common cases itself: an `int`, text that needs no quoting)."""
     segment = value if type(value) is str else text(value)
     return segment if _UNRESERVED(segment) else quote(segment, safe="")
 
@@ -275,7 +275,12 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
     for wire, value in params.items():
         place, placeholder = places[wire]
         if place == _PATH:
-            path = path.replace(placeholder, str(value) if type(value) is int else _in_path(value))
+            if type(value) is int:  # digits need no quoting (a bool is not an `int` here)
+                path = path.replace(placeholder, str(value))
+            elif type(value) is str and _UNRESERVED(value):  # nor do most ids
+                path = path.replace(placeholder, value)
+            else:
+                path = path.replace(placeholder, _in_path(value))
         elif place == _QUERY:
             if isinstance(value, list):
                 query += [(wire, text(v)) for v in value]
