@@ -9,7 +9,7 @@ import httpx
 
 from .download import Sink, misfiled
 from .request import Prepared
-from .response import RawResponse
+from .response import RawResponse, media_of
 
 TimeoutTypes = float | httpx.Timeout
 
@@ -89,11 +89,28 @@ class Body:
         return raw
 
 
-def receiver(response: httpx.Response, prepared: Prepared, limit: int, ends: float | None) -> Body | Sink:
+def receiver(
+    response: httpx.Response, prepared: Prepared, limit: int, ends: float | None
+) -> tuple[Body | Sink, str]:
     """Where an answer's body goes: to the call's `out=` target when it is the success answer the method
-    declares (streamed, no size limit beyond httpx's per-read timeout), else into memory within `limit`."""
+    declares (streamed, no size limit beyond httpx's per-read timeout), else into memory within `limit`;
+    and the answer's media type."""
+    length, media = declared(response.headers)
     target = prepared.target
     if target is None or response.status_code >= 300 or misfiled(prepared.declared, response.headers):
-        length = response.headers.get("content-length", "")
-        return Body(limit, ends, response.status_code, int(length) if length.isdigit() else None)
-    return Sink(target)
+        return Body(limit, ends, response.status_code, length), media
+    return Sink(target), media
+
+
+def declared(headers: httpx.Headers) -> tuple[int | None, str]:
+    """An answer's Content-Length (None when absent) and media type, in one pass over its header lines
+    (each `httpx.Headers.get` checks the encoding of every line again: two of them cost more than this)."""
+    length: int | None = None
+    types: list[str] = []
+    for key, value in headers.raw:
+        name = key.lower()
+        if name == b"content-length":
+            length = int(value) if value.isdigit() else None
+        elif name == b"content-type":
+            types.append(value.decode("latin-1"))
+    return length, media_of(", ".join(types))  # several are joined, as `httpx.Headers.get` joins them

@@ -368,7 +368,7 @@ class BaseClient:
 
     # --- after sending --------------------------------------------------------------------------------
     def _raw(
-        self, response: httpx.Response, prepared: Prepared, body: Body | Sink
+        self, response: httpx.Response, prepared: Prepared, body: Body | Sink, media: str
     ) -> tuple[RawResponse, bool]:
         """The answer as read, and whether it was cut at `max_response_bytes`."""
         raw = RawResponse(
@@ -377,6 +377,7 @@ class BaseClient:
             body.content,
             prepared.method,
             response.request.url,
+            media,
         )
         raw = body.raw(raw)
         if logger.isEnabledFor(logging.DEBUG):

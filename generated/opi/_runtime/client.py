@@ -143,7 +143,7 @@ class SyncClient(BaseClient):
         request = build(self._http, prepared, url, headers, httpx.USE_CLIENT_DEFAULT if same else timeout)
         ends = deadline(timeout)
         response = self._http.send(request, stream=True, follow_redirects=False)  # credentials stay home
-        body = receiver(response, prepared, self._max_response_bytes, ends)
+        body, media = receiver(response, prepared, self._max_response_bytes, ends)
         try:
             if body.wanted:
                 for chunk in response.iter_bytes():
@@ -158,7 +158,7 @@ class SyncClient(BaseClient):
             raise
         finally:
             response.close()
-        return self._raw(response, prepared, body)
+        return self._raw(response, prepared, body, media)
 
 
 class AsyncClient(BaseClient):
@@ -284,7 +284,7 @@ class AsyncClient(BaseClient):
         request = build(self._http, prepared, url, headers, timeout)
         ends = deadline(timeout)
         response = await self._http.send(request, stream=True, follow_redirects=False)
-        body = receiver(response, prepared, self._max_response_bytes, ends)
+        body, media = receiver(response, prepared, self._max_response_bytes, ends)
         from .spool import Spool  # here, not at the top: it imports asyncio (see _sleep)
 
         spool = Spool(body)  # a file's writes go to a worker thread, off the event loop
@@ -302,4 +302,4 @@ class AsyncClient(BaseClient):
             raise
         finally:
             await response.aclose()
-        return self._raw(response, prepared, body)
+        return self._raw(response, prepared, body, media)
