@@ -151,18 +151,12 @@ class Direct:
         self._limits = limits
         self._session: aiohttp.ClientSession | None = None
         self._timeouts: dict[object, aiohttp.ClientTimeout] = {}
-        self._last: tuple[object, aiohttp.ClientTimeout] = (
-            object(),
-            aiohttp.ClientTimeout(),
-        )  # (given, made)
 
     def _client_timeout(self, timeout: float | httpx.Timeout) -> aiohttp.ClientTimeout:
         """One timer per try: the read timeout bounds the whole try, answer included (the promise of the
         httpx path, where `exchange.deadline` checks it per chunk); the connect timeout a new connection.
         (A read timer per chunk and a pool timer cost about 10% of a call's CPU under load; bench/load.py.)
         """
-        if timeout is self._last[0]:  # the client's own timeout, on nearly every call
-            return self._last[1]
         # An httpx.Timeout is not hashable: it is remembered by its four values.
         key = (
             (timeout.connect, timeout.read, timeout.write, timeout.pool)
@@ -179,7 +173,6 @@ class Direct:
             if len(self._timeouts) >= 64:  # bounded: per-call timeouts could all differ
                 self._timeouts.clear()
             self._timeouts[key] = found
-        self._last = (timeout, found)
         return found
 
     def _open(self) -> aiohttp.ClientSession:

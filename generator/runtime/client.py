@@ -224,11 +224,8 @@ class AsyncClient(BaseClient):
         if sent is None:
             return await self._drive(self._calling(op, args, body, timeout, out, accept))
         answer: tuple[RawResponse, bool] | BaseException
-        try:  # a plain request has no streamed body, no `out=`, and is sent with debug logging off
-            if self._direct is not None:
-                answer = await self._direct.exchange(*sent, self._max_response_bytes)
-            else:
-                answer = await self._exchange(*sent)
+        try:
+            answer = await self._exchange(*sent)
         except httpx.TransportError as exc:
             answer = exc
         else:
@@ -275,8 +272,8 @@ class AsyncClient(BaseClient):
         # The client's own pool, on aiohttp, without the httpx client layer (aio.py), for the plain calls:
         # a body streamed from disk and an answer streamed to `out=` go through `self._http` (also aiohttp).
         content = prepared.content
-        plain = prepared.target is None and (content is None or type(content) is bytes)
-        if self._direct is not None and plain:
+        in_memory = prepared.target is None and (content is None or type(content) is bytes)
+        if self._direct is not None and in_memory:
             answer = await self._direct.exchange(prepared, url, headers, timeout, self._max_response_bytes)
             if logger.isEnabledFor(logging.DEBUG):
                 logger.debug("%s -> HTTP %d", self._masker.mask(answer[0].url), answer[0].status_code)

@@ -75,17 +75,9 @@ def media_type(headers: Mapping[str, str]) -> str:
     return media_of(headers.get("content-type", ""))
 
 
-_MEDIA: dict[str, str] = {}  # a client meets few distinct Content-Type values: each is parsed once
-
-
 def media_of(value: str) -> str:
     """A Content-Type value's media type: without parameters, lower case."""
-    found = _MEDIA.get(value)
-    if found is None:
-        found = value.split(";")[0].strip().lower()
-        if len(_MEDIA) < 256:  # bounded, whatever servers send
-            _MEDIA[value] = found
-    return found
+    return value.split(";")[0].strip().lower()
 
 
 def dig(data: Any, path: str) -> Any:

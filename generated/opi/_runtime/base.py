@@ -57,9 +57,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 Steps = Generator[tuple[Any, ...], Any, T]  # yields steps, is sent their results, returns T
 SEND, SLEEP, LOCK = "send", "sleep", "lock"
-Sent = tuple[
-    Prepared, str, dict[str, str], TimeoutTypes
-]  # a SEND step's request: what, where, headers, timeout
+# A SEND step's request: what, where, headers, timeout.
+Sent = tuple[Prepared, str, dict[str, str], TimeoutTypes]
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
@@ -167,8 +166,7 @@ class BaseClient:
         try:
             return (yield from self._sending(op, prepared, timeout))
         finally:
-            if prepared.content is not None and type(prepared.content) is not bytes:
-                prepared.close()  # the files a streamed body opened
+            prepared.close()  # the files a streamed body opened
 
     def _sending(self, op: Operation[T], prepared: Prepared, timeout: TimeoutTypes | None) -> Steps[T]:
         url, trusted = routes.destination(

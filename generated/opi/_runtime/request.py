@@ -89,20 +89,16 @@ class Shape:
         self.body = model_class(spec, op.body_model)
         # (keyword or None for a constant, wire name, default or constant), in spec order: the parameters
         # of the URL, query and headers, and the body's fields
-        inputs = [
-            (
-                p.location == BODY,
-                (None if p.is_const else p.name, p.wire, p.const if p.is_const else p.default),
-            )
-            for p in op.params
-            if not p.file
-        ]
-        self.inputs = tuple(item for in_body, item in inputs if not in_body)
-        self.fields = tuple(item for in_body, item in inputs if in_body)
+        self.inputs = tuple(_input(p) for p in op.params if not p.file and p.location != BODY)
+        self.fields = tuple(_input(p) for p in op.params if not p.file and p.location == BODY)
         self.files = tuple(p for p in op.params if p.file)
         self.places = {p.wire: (_place(op, p), "{" + p.wire + "}") for p in op.params if p.location != BODY}
         self.same = _as_given(self.params)
         self.key_header = op.safety.header if op.safety.kind == IDEMPOTENCY_HEADER else None
+
+
+def _input(p: Param) -> tuple[str | None, str, Any]:
+    return (None, p.wire, p.const) if p.is_const else (p.name, p.wire, p.default)
 
 
 def _as_given(model: type[pydantic.BaseModel] | None) -> dict[str, type]:
@@ -180,8 +176,10 @@ _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # what `quote(..., safe
 
 
 def _in_path(value: Any) -> str:
-    """A path segment, percent-encoded (`quote` only when some character needs it; `prepare` writes the
-    common cases itself: an `int`, text that needs no quoting)."""
+    """A path segment, percent-encoded (`quote` only when some character needs it: ids rarely do, an
+    `int`'s digits never; a bool is not an `int` here)."""
+    if type(value) is int:
+        return str(value)
     segment = value if type(value) is str else text(value)
     return segment if _UNRESERVED(segment) else quote(segment, safe="")
 
@@ -210,7 +208,7 @@ def _files(
 
 def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], body: Any) -> Prepared:
     """Validate a call and build its request; raise ValidationError and send nothing when it is invalid."""
-    info = _SHAPES.get(id(op)) or shape(spec, op)
+    info = shape(spec, op)
     problems: list[tuple[str, str]] = []
     if not info.names.issuperset(args):
         problems = [(k, "unexpected keyword argument") for k in args if k not in info.names]
@@ -275,12 +273,7 @@ def prepare(spec: ProviderSpec, op: Operation[Any], args: Mapping[str, Any], bod
     for wire, value in params.items():
         place, placeholder = places[wire]
         if place == _PATH:
-            if type(value) is int:  # digits need no quoting (a bool is not an `int` here)
-                path = path.replace(placeholder, str(value))
-            elif type(value) is str and _UNRESERVED(value):  # nor do most ids
-                path = path.replace(placeholder, value)
-            else:
-                path = path.replace(placeholder, _in_path(value))
+            path = path.replace(placeholder, _in_path(value))
         elif place == _QUERY:
             if isinstance(value, list):
                 query += [(wire, text(v)) for v in value]
