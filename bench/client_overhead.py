@@ -33,7 +33,7 @@ from generator.kinds import ANSWERS
 from generator.pipeline import load_providers
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET = 1.10
+TARGET = 1.05  # issue 21: at most 1.05x raw httpx per call
 Times = dict[str, list[float]]  # raw, gen, raw_cpu, gen_cpu: seconds per call, one value per batch
 
 

@@ -115,17 +115,25 @@ def call_kwargs(p: Provider, m: Method) -> dict[str, Any]:
     return kwargs
 
 
-# The async client runs on its default transport (aiohttp, via httpx-aiohttp) and on httpx's own.
-MODES = ["sync", "async", "async-httpx"]
+# Each client runs on its default pool (sync: httpcore's without the httpx client layer; async: aiohttp,
+# via httpx-aiohttp) and on httpx's own transport.
+MODES = ["sync", "sync-httpx", "async", "async-httpx"]
 
 
 def make_client(pkg: Any, mode: str, **options: Any) -> Any:
-    """A fresh client: blocking, async on its default transport, or async on httpx's transport."""
+    """A fresh client, blocking or async, on its default pool or on httpx's transport."""
     if mode == "sync":
         return pkg.Client(**options)
+    if mode == "sync-httpx":
+        return pkg.Client(transport=httpx.HTTPTransport(), **options)
     if mode == "async-httpx":
         return pkg.AsyncClient(transport=httpx.AsyncHTTPTransport(), **options)
     return pkg.AsyncClient(**options)
+
+
+def io(mode: str) -> str:
+    """How a mode's client is called: "sync" or "async"."""
+    return mode.split("-")[0]
 
 
 def run(server: MockServer, m: Method, mode: str, **options: Any) -> tuple[Any, BaseException | None, float]:
@@ -135,7 +143,7 @@ def run(server: MockServer, m: Method, mode: str, **options: Any) -> tuple[Any, 
     client = make_client(pkg, mode, base_url=server.url, **credentials(p), **{**OPTIONS, **options})
     started = time.monotonic()
     try:
-        result = invoke(client, m, call_kwargs(p, m), "sync" if mode == "sync" else "async")
+        result = invoke(client, m, call_kwargs(p, m), io(mode))
     except BaseException as exc:  # judged by the caller: anything but the expected class fails
         return None, exc, time.monotonic() - started
     return result, None, time.monotonic() - started
@@ -268,7 +276,7 @@ def test_declared_length_over_the_limit_is_not_read(mode: str) -> None:
         pytest.raises(pkg.ResponseTooLargeError) as caught,
     ):
         client = make_client(pkg, mode, base_url=url, max_response_bytes=1000, **credentials(p))
-        invoke(client, m, example_kwargs(p, m), "sync" if mode == "sync" else "async")
+        invoke(client, m, example_kwargs(p, m), io(mode))
     assert caught.value.raw.content == b""  # Content-Length said too much: nothing was read
     assert len(seen) == 1
 
@@ -318,7 +326,7 @@ def test_a_trickling_answer_cannot_outlast_the_timeout(mode: str) -> None:
         client = make_client(pkg, mode, base_url=f"http://127.0.0.1:{listener.getsockname()[1]}", timeout=0.5,
                              max_retries=0, **credentials(p))
         with pytest.raises(pkg.TimeoutError):
-            invoke(client, m, example_kwargs(p, m), "sync" if mode == "sync" else "async")
+            invoke(client, m, example_kwargs(p, m), io(mode))
     finally:
         stop.set()
         thread.join(timeout=5)

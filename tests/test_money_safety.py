@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from client_support import credentials, invoke, keyed_variant, package, providers
-from test_fault_matrix import FAULTS, MODES, OPTIONS, RETRIES, TIMEOUT, call_kwargs, make_client
+from test_fault_matrix import FAULTS, MODES, OPTIONS, RETRIES, TIMEOUT, call_kwargs, io, make_client
 
 from generator.ir import Idempotency, Method, Provider
 from generator.mock import Fault, MockServer
@@ -43,7 +43,7 @@ def attempt(pkg: Any, p: Provider, m: Method, server: MockServer, mode: str, cre
     client = make_client(pkg, mode, base_url=server.url, **creds, **OPTIONS)
     started = time.monotonic()
     try:
-        outcome: Any = invoke(client, m, call_kwargs(p, m), "sync" if mode == "sync" else "async")
+        outcome: Any = invoke(client, m, call_kwargs(p, m), io(mode))
     except pkg.OpiError as exc:
         outcome = exc
     # Bounded: every try may use its timeout, a unique write also a lookup per try.

@@ -108,7 +108,9 @@ def _run(p: Provider, m: Method, url: str, mode: str, **extra: Any) -> Any:
         **extra,
     }
     kwargs = example_kwargs(p, m)
-    if mode == "sync":
+    if mode.startswith("sync"):
+        if mode == "sync-httpx":
+            options["transport"] = httpx.HTTPTransport()
         with package(p.alias).Client(**options) as client:
             return getattr(client, m.py_name)(**kwargs)
     if mode == "async-httpx":
@@ -121,7 +123,7 @@ def _run(p: Provider, m: Method, url: str, mode: str, **extra: Any) -> Any:
     return asyncio.run(run())
 
 
-MODES = ("sync", "async", "async-httpx")
+MODES = ("sync", "sync-httpx", "async", "async-httpx")
 JSON = {"Content-Type": "application/json"}
 
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from .exchange import proxied
+
 if TYPE_CHECKING:
     from .aio_transport import Direct
 
@@ -38,9 +40,7 @@ def own_pool(timeout: float | httpx.Timeout, transport: httpx.AsyncBaseTransport
 def direct() -> Direct | None:
     """The aiohttp session a client that owns its pool sends plain calls through; None without the extra,
     or when the environment names a proxy (then calls go through the `httpx.AsyncClient`, on aiohttp too)."""
-    import urllib.request
-
-    if urllib.request.getproxies():  # a proxy from the environment: httpx's client layer routes to it
+    if proxied():
         return None
     try:
         from .aio_transport import Direct

@@ -32,6 +32,14 @@ def build(
     )
 
 
+def proxied() -> bool:
+    """Whether the environment names a proxy: then httpx's client layer routes to it, and a client sends
+    through its `httpx.Client` or `httpx.AsyncClient` only (no direct pool)."""
+    import urllib.request
+
+    return bool(urllib.request.getproxies())
+
+
 def deadline(timeout: TimeoutTypes) -> float | None:
     """When the whole answer, body included, must have arrived (httpx's own timeouts are per read)."""
     seconds = timeout.read if isinstance(timeout, httpx.Timeout) else float(timeout)
@@ -95,22 +103,27 @@ def receiver(
     """Where an answer's body goes: to the call's `out=` target when it is the success answer the method
     declares (streamed, no size limit beyond httpx's per-read timeout), else into memory within `limit`;
     and the answer's media type."""
-    length, media = declared(response.headers)
+    length, media, _ = declared(response.headers.raw)
     target = prepared.target
     if target is None or response.status_code >= 300 or misfiled(prepared.declared, response.headers):
         return Body(limit, ends, response.status_code, length), media
     return Sink(target), media
 
 
-def declared(headers: httpx.Headers) -> tuple[int | None, str]:
-    """An answer's Content-Length (None when absent) and media type, in one pass over its header lines
-    (each `httpx.Headers.get` checks the encoding of every line again: two of them cost more than this)."""
+def declared(lines: list[tuple[bytes, bytes]]) -> tuple[int | None, str, bool]:
+    """An answer's Content-Length (None when absent), media type, and whether it is content-encoded, in
+    one pass over its header lines (each `httpx.Headers.get` checks the encoding of every line again: two
+    of them cost more than this)."""
     length: int | None = None
     types: list[str] = []
-    for key, value in headers.raw:
+    encoded = False
+    for key, value in lines:
         name = key.lower()
         if name == b"content-length":
             length = int(value) if value.isdigit() else None
         elif name == b"content-type":
             types.append(value.decode("latin-1"))
-    return length, media_of(", ".join(types))  # several are joined, as `httpx.Headers.get` joins them
+        elif name == b"content-encoding" and value.strip().lower() != b"identity":
+            encoded = True
+    # Several Content-Types are joined, as `httpx.Headers.get` joins them.
+    return length, media_of(", ".join(types)), encoded

@@ -66,6 +66,12 @@ class SyncClient(BaseClient):
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(transport=transport, timeout=timeout)
+        # Its own pool, without the httpx client layer, for in-memory requests (core_transport.py).
+        from . import core_transport  # here: importing it imports httpcore, as creating httpx.Client does
+
+        self._direct = (
+            core_transport.direct(self._http) if http_client is None and transport is None else None
+        )
         # The pool's own timeout is the client's: a call that keeps it lets httpx use it as it is.
         self._pool_timeout = timeout if http_client is None else None
 
@@ -73,6 +79,8 @@ class SyncClient(BaseClient):
         """Close the connection pool (not an `http_client` passed in by the caller)."""
         if self._owns_http:
             self._http.close()
+        if self._direct is not None:
+            self._direct.close()
 
     def __enter__(self) -> Self:
         return self
@@ -139,6 +147,16 @@ class SyncClient(BaseClient):
         self, prepared: Prepared, url: str, headers: dict[str, str], timeout: TimeoutTypes
     ) -> tuple[RawResponse, bool]:
         """Send once and read the answer, at most `max_response_bytes` of it: (answer, cut at the limit)."""
+        content = prepared.content
+        if (
+            self._direct is not None
+            and prepared.target is None
+            and (content is None or type(content) is bytes)
+        ):
+            answer = self._direct.exchange(prepared, url, headers, timeout, self._max_response_bytes)
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug("%s -> HTTP %d", self._masker.mask(answer[0].url), answer[0].status_code)
+            return answer
         same = timeout is self._pool_timeout
         request = build(self._http, prepared, url, headers, httpx.USE_CLIENT_DEFAULT if same else timeout)
         ends = deadline(timeout)

@@ -1,0 +1,275 @@
+"""A sync client's own pool (`opi/_runtime/core_transport.py`): httpcore's, without the httpx client layer.
+
+It must send the request `httpx.Client` would send (URL encoding, header lines and their order, body),
+read the answer as the httpx path reads it (content decoding, size cap), and fail with the same httpx
+exceptions. Checked against httpx itself on generated URLs and headers, and over real HTTP on 127.0.0.1
+with every method of every spec in specs/; the fault matrix and money-safety suites run both sync pools."""
+
+from __future__ import annotations
+
+import gzip
+import random
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+import pytest
+from client_support import Canned, canned_server, credentials, example_kwargs, package
+from opi._runtime.core_transport import Direct
+from provider_support import providers
+
+from generator.ir import Method, Provider
+from generator.mock import MockServer
+
+DEFAULTS = httpx.Client().headers.raw
+
+
+Made = tuple[tuple[bytes, bytes, "int | None", bytes], bytes, str] | str
+
+
+def _as_httpx(url: str, query: list[tuple[str, Any]]) -> Made:
+    try:
+        u = httpx.Request("GET", url, params=query or None).url
+    except httpx.InvalidURL as exc:  # the direct pool must refuse it alike
+        return repr(exc)
+    return (u.raw_scheme, u.raw_host, u.port, u.raw_path), u.netloc, str(u)
+
+
+def _as_direct(url: str, query: list[tuple[str, Any]]) -> Made:
+    try:
+        target, host, text = Direct(DEFAULTS)._url(url, query)  # type: ignore[arg-type]
+    except httpx.InvalidURL as exc:
+        return repr(exc)
+    return (target.scheme, target.host, target.port, target.target), host, text
+
+
+BASES = [
+    "http://127.0.0.1:8080",
+    "https://API.Example.com",
+    "https://api.example.com:443/v1",
+    "http://[::1]:9/x",
+]
+PATHS = [
+    "",
+    "/",
+    "/refunds/10457",
+    "/orders/6f1d2c3b-4a5e-4f60-9b7a-8c9d0e1f2a3b/refund",
+    "/a%2Fb/c%20d",
+    "/a b/ü/€",
+    "/a/./b/../c",
+    "/.well-known/x",
+    "/~user/(1);x=y,z*!$&'+@:",
+    "/100%/zz%zz",
+    '/a[1]/{b}/|c|/"d"/<e>/^f/`g`',
+    "/a?b=c d&e",
+    "/a#frag",
+    "/%7e%7E",
+]
+QUERIES: list[list[tuple[str, Any]]] = [
+    [],
+    [("status", "open")],
+    [("q", "a b&c=d/é"), ("n", 1), ("flag", True), ("n", 2)],
+    [("ids[]", "1"), ("ids[]", "2"), ("empty", "")],
+]
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_urls_are_the_ones_httpx_sends(base: str) -> None:
+    for path in PATHS:
+        for query in QUERIES:
+            assert _as_direct(base + path, query) == _as_httpx(base + path, query), (base + path, query)
+
+
+def test_random_paths_are_the_ones_httpx_sends() -> None:
+    rng = random.Random(20261201)  # fixed: the same cases every run
+    alphabet = "aZ09-._~!$&'()*+,;=:@/%?#[]{}|\\^` \"<>éü€\t" + "%2F%7e%zz"
+    for _ in range(3000):
+        path = "/" + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        url = "http://127.0.0.1:8080" + path
+        assert _as_direct(url, []) == _as_httpx(url, []), url
+
+
+HEADER_CASES: list[tuple[str, dict[str, str], bytes | None]] = [
+    ("GET", {}, None),
+    ("GET", {"Authorization": "Basic eA==", "X-ApiKey": "k"}, None),
+    ("POST", {"Content-Type": "application/json"}, b'{"amount": 1}'),
+    ("POST", {}, None),
+    ("PUT", {}, b""),
+    ("PATCH", {"Idempotency-Key": "abc"}, None),
+    ("DELETE", {}, None),
+    ("POST", {"user-agent": "mine/1.0", "ACCEPT": "application/json"}, b"x"),
+    ("GET", {"Host": "other.example"}, None),
+    ("POST", {"Content-Length": "3"}, b"abc"),
+]
+
+
+@pytest.mark.parametrize(("method", "headers", "content"), HEADER_CASES)
+def test_header_lines_are_the_ones_httpx_sends(
+    method: str, headers: dict[str, str], content: bytes | None
+) -> None:
+    url = "http://127.0.0.1:8080/x"
+    want = httpx.Client().build_request(method, url, headers=headers, content=content).headers.raw
+    _, host, _ = Direct(DEFAULTS)._url(url, [])
+    assert Direct(DEFAULTS)._headers(host, headers, content, method) == want
+
+
+# --- over real HTTP ------------------------------------------------------------------------------------------
+Recorded = list[tuple[str, list[tuple[str, str]], bytes]]  # request line, header lines as sent, body
+
+
+@contextmanager
+def recording_server() -> Iterator[tuple[str, Recorded]]:
+    """A loopback server that records each request line, its header lines as sent, and its body, and
+    answers 404 with a JSON message."""
+    seen: Recorded = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _answer(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            seen.append((self.requestline, list(self.headers.items()), self.rfile.read(length)))
+            body = b'{"message": "recorded"}'
+            self.send_response(404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _sent(p: Provider, m: Method, pool: str, url: str, seen: Recorded) -> tuple[Recorded, str]:
+    """The requests one example call sends on a pool ("direct" or "httpx"), and how the call ended."""
+    pkg = package(p.alias)
+    options: dict[str, Any] = {"max_retries": 0, **credentials(p)}
+    if pool == "httpx":
+        options["transport"] = httpx.HTTPTransport()
+    seen.clear()
+    with pkg.Client(base_url=url, **options) as client:
+        assert (client._direct is not None) == (pool == "direct")
+        try:
+            getattr(client, m.py_name)(**example_kwargs(p, m))
+            ended = "returned"
+        except pkg.OpiError as exc:
+            ended = type(exc).__name__
+    key = (m.safety.header or "").lower()  # a new idempotency key per call
+    return [
+        (line, [(k, v) for k, v in headers if k.lower() != key], body) for line, headers, body in seen
+    ], ended
+
+
+CASES = [(p, m) for p in providers() for m in p.methods]
+
+
+@pytest.mark.parametrize(("p", "m"), CASES, ids=[f"{p.alias}-{m.name}" for p, m in CASES])
+def test_every_method_sends_the_same_request_on_both_pools(p: Provider, m: Method) -> None:
+    with recording_server() as (url, seen):
+        direct, ended = _sent(p, m, "direct", url, seen)
+        assert direct, "nothing was sent"
+        assert (direct, ended) == _sent(p, m, "httpx", url, seen)
+
+
+def _read_method() -> tuple[Provider, Method]:
+    """A JSON read whose call sends one request (no token to fetch first)."""
+    for p in providers():
+        fetched = {s.name for s in p.schemes if s.issues_tokens}
+        for m in p.methods:
+            schemes = {name for option in m.auth for name in option}
+            if m.http_method == "GET" and m.success.content == "json" and not schemes & fetched:
+                return p, m
+    raise AssertionError("no JSON read in specs/")
+
+
+@pytest.fixture(scope="module")
+def success() -> tuple[Provider, Method, bytes, dict[str, str]]:
+    """A read, and its success answer from the contract server (body and headers)."""
+    p, m = _read_method()
+    pkg = package(p.alias)
+    with (
+        MockServer.start(p, credentials=credentials(p)) as server,
+        pkg.Client(base_url=server.url, **credentials(p)) as c,
+    ):
+        raw = getattr(c, m.py_name)(**example_kwargs(p, m)).raw_response
+    return p, m, raw.content, {"Content-Type": raw.headers["content-type"]}
+
+
+@pytest.mark.parametrize("pool", ["direct", "httpx"])
+def test_a_gzip_answer_is_decoded_and_capped_after_decoding(
+    success: tuple[Provider, Method, bytes, dict[str, str]], pool: str
+) -> None:
+    p, m, body, headers = success
+    pkg = package(p.alias)
+    packed = gzip.compress(body + b" " * 50_000)  # the padding compresses to almost nothing
+    answer = Canned(200, packed, {**headers, "Content-Encoding": "gzip"})
+    options: dict[str, Any] = {"max_retries": 0, **credentials(p)}
+    if pool == "httpx":
+        options["transport"] = httpx.HTTPTransport()
+    with canned_server([answer]) as (url, _), pkg.Client(base_url=url, **options) as client:
+        result = getattr(client, m.py_name)(**example_kwargs(p, m))
+        assert result.raw_response.content == body + b" " * 50_000
+    assert len(packed) < 10_000
+    with (
+        canned_server([answer]) as (url, _),
+        pkg.Client(base_url=url, max_response_bytes=10_000, **options) as client,
+        pytest.raises(pkg.ResponseTooLargeError) as caught,
+    ):
+        getattr(client, m.py_name)(**example_kwargs(p, m))
+    assert len(caught.value.raw.content) == 10_000  # the limit counts decoded bytes
+    broken = Canned(200, b"this is not gzip at all", {**headers, "Content-Encoding": "gzip"})
+    with (
+        canned_server([broken]) as (url, _),
+        pkg.Client(base_url=url, **options) as client,
+        pytest.raises(pkg.NetworkError),
+    ):
+        getattr(client, m.py_name)(**example_kwargs(p, m))
+
+
+@pytest.mark.parametrize("pool", ["direct", "httpx"])
+def test_a_refused_connection_is_the_same_typed_error_on_both_pools(
+    success: tuple[Provider, Method, bytes, dict[str, str]], pool: str
+) -> None:
+    p, m, _, _ = success
+    pkg = package(p.alias)
+    with socket.create_server(("127.0.0.1", 0)) as spare:
+        port = spare.getsockname()[1]  # closed when the block ends: nothing listens there
+    options: dict[str, Any] = {"max_retries": 1, "retry_delay": 0.0, **credentials(p)}
+    if pool == "httpx":
+        options["transport"] = httpx.HTTPTransport()
+    with (
+        pkg.Client(base_url=f"http://127.0.0.1:{port}", **options) as client,
+        pytest.raises(pkg.ConnectError) as e,
+    ):
+        getattr(client, m.py_name)(**example_kwargs(p, m))
+    assert isinstance(e.value.__cause__, httpx.ConnectError)
+
+
+def test_the_direct_pool_is_only_the_clients_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    p = providers()[0]
+    pkg = package(p.alias)
+    with pkg.Client(**credentials(p)) as own:
+        assert isinstance(own._direct, Direct)
+    with pkg.Client(transport=httpx.HTTPTransport(), **credentials(p)) as chosen:
+        assert chosen._direct is None
+    with httpx.Client() as http, pkg.Client(http_client=http, **credentials(p)) as given:
+        assert given._direct is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    with pkg.Client(**credentials(p)) as proxied:
+        assert proxied._direct is None  # the httpx.Client routes to the proxy
