@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+import httpx
 from spec_support import importable
 
 from generator.ir import Provider
@@ -61,8 +62,9 @@ def call(r: Routes, mode: str, method: str, *, creds: dict[str, str] | None = No
     """One call on a fresh client; `options` are the client's keywords and, after `kwargs`, the method's."""
     kwargs = options.pop("kwargs", {})
     given = {**CREDS, **(creds or {})}
-    if mode == "sync":
-        with r.pkg.Client(max_retries=0, **given, **options) as client:
+    if mode.startswith("sync"):  # "sync-httpx": through the httpx.Client layer, not the client's own pool
+        extra = {"transport": httpx.HTTPTransport()} if mode == "sync-httpx" else {}
+        with r.pkg.Client(max_retries=0, **given, **options, **extra) as client:
             return getattr(client, method)(**kwargs)
 
     async def run() -> Any:

@@ -19,6 +19,7 @@ import traceback
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from cli_support import cli_call, opi
 from client_support import credentials, example_kwargs, package, provider, providers
@@ -87,7 +88,9 @@ def call_client(p: Provider, m: Method, server: MockServer, kwargs: dict[str, An
     pkg = package(p.alias)
     options: dict[str, Any] = {"base_url": server.url, "timeout": 2.0, "max_retries": 1, "retry_delay": 0.001}
     try:
-        if mode == "sync":
+        if mode.startswith("sync"):  # "sync-httpx": through the httpx.Client layer, not the own pool
+            if mode == "sync-httpx":
+                options["transport"] = httpx.HTTPTransport()
             with pkg.Client(**options, **credentials(p)) as client:
                 shown = [repr(client), str(client)]
                 result = getattr(client, m.py_name)(**kwargs)
@@ -103,7 +106,7 @@ def call_client(p: Provider, m: Method, server: MockServer, kwargs: dict[str, An
     return "\n".join([*shown, repr(result), str(result), repr(getattr(result, "raw_response", None))])
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", ["sync", "sync-httpx", "async"])
 @pytest.mark.parametrize("scenario", SCENARIOS)
 @pytest.mark.parametrize(("alias", "name"), METHODS)
 def test_client_shows_no_secret(

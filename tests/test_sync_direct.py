@@ -273,3 +273,30 @@ def test_the_direct_pool_is_only_the_clients_own(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
     with pkg.Client(**credentials(p)) as proxied:
         assert proxied._direct is None  # the httpx.Client routes to the proxy
+
+
+def test_threads_share_one_client_and_one_pool(
+    success: tuple[Provider, Method, bytes, dict[str, str]],
+) -> None:
+    p, m, body, headers = success
+    pkg = package(p.alias)
+    results: list[Any] = []
+    with (
+        canned_server([Canned(200, body, headers)]) as (url, seen),
+        pkg.Client(base_url=url, **credentials(p)) as client,
+    ):
+        start = threading.Barrier(8)
+
+        def call() -> None:
+            start.wait()  # all at once, on a pool not made yet
+            for _ in range(5):
+                results.append(getattr(client, m.py_name)(**example_kwargs(p, m)).raw_response.content)
+
+        threads = [threading.Thread(target=call) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        pool = client._direct._pool
+    assert results == [body] * 40 and len(seen) == 40
+    assert pool is not None and not pool.connections  # closed with the client

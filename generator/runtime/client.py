@@ -102,8 +102,12 @@ class SyncClient(BaseClient):
         if sent is None:
             return self._drive(self._calling(op, args, body, timeout, out, accept))
         answer: tuple[RawResponse, bool] | BaseException
+        direct = self._direct  # a plain call's request is in memory: the own pool's direct path takes it
         try:
-            answer = self._exchange(*sent)
+            if direct is not None:
+                answer = direct.exchange(*sent, self._max_response_bytes)
+            else:
+                answer = self._exchange(*sent)
         except httpx.TransportError as exc:
             answer = exc
         else:
@@ -242,8 +246,12 @@ class AsyncClient(BaseClient):
         if sent is None:
             return await self._drive(self._calling(op, args, body, timeout, out, accept))
         answer: tuple[RawResponse, bool] | BaseException
+        direct = self._direct  # a plain call's request is in memory: the own pool's direct path takes it
         try:
-            answer = await self._exchange(*sent)
+            if direct is not None:
+                answer = await direct.exchange(*sent, self._max_response_bytes)
+            else:
+                answer = await self._exchange(*sent)
         except httpx.TransportError as exc:
             answer = exc
         else:

@@ -16,6 +16,7 @@ Bodies streamed from files and answers streamed to `out=` still go through the `
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -68,18 +69,21 @@ class Direct:
     def __init__(self, defaults: list[tuple[bytes, bytes]]) -> None:
         self._defaults = [(name, value, name.decode("ascii").lower()) for name, value in defaults]
         self._pool: httpcore.ConnectionPool | None = None
+        self._opening = threading.Lock()
         self._origins: dict[str, tuple[httpx.URL, bytes, str]] = {}
         self._timeouts: dict[object, dict[str, Any]] = {}
 
     def _open(self) -> httpcore.ConnectionPool:
-        limits = httpx.Limits()  # httpx.Client's own defaults
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-        )
-        return self._pool
+        with self._opening:  # threads sharing a client make one pool
+            if self._pool is None:
+                limits = httpx.Limits()  # httpx.Client's own defaults
+                self._pool = httpcore.ConnectionPool(
+                    ssl_context=httpx.create_ssl_context(),
+                    max_connections=limits.max_connections,
+                    max_keepalive_connections=limits.max_keepalive_connections,
+                    keepalive_expiry=limits.keepalive_expiry,
+                )
+            return self._pool
 
     def _url(self, url: str, query: QueryItems) -> tuple[httpcore.URL, bytes, str]:
         """(URL, `Host` header, URL as text), as `httpx.Request` makes them from `url` and `query`."""
