@@ -34,7 +34,8 @@ async def _sleep(seconds: float) -> None:
 
 
 class SyncClient(BaseClient):
-    """Blocking client; one pooled `httpx.Client` each. Use it as a context manager or call close()."""
+    """Blocking client; one pooled `httpx.Client` each, whose in-memory requests go straight to httpcore's
+    pool when the client made it (core_transport.py). Use it as a context manager or call close()."""
 
     def __init__(
         self,
