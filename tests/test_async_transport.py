@@ -15,9 +15,11 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-from client_support import ROOT, credentials, package, provider
+from client_support import ROOT, credentials, package
+from provider_support import providers
 
 GENERATED = ROOT / "generated"
+ANY = providers()[0]  # any provider: what is tested here is the runtime
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
 
 
@@ -71,8 +73,8 @@ def _own_pool() -> httpx.AsyncClient:
 
 
 def test_default_async_pool_is_aiohttp_and_httpx_is_one_keyword_away() -> None:
-    p = provider("geins")
-    pkg = package("geins")
+    p = ANY
+    pkg = package(p.alias)
     from opi._runtime.aio_transport import Direct, Transport
 
     default = pkg.AsyncClient(**credentials(p))
@@ -94,7 +96,7 @@ def _python(code: str) -> str:
 
 def test_importing_a_package_does_not_import_aiohttp_creating_an_async_client_does() -> None:
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import opi.geins as g; "
+        "import sys; sys.path.insert(0, sys.argv[1]); import opi." + ANY.alias + " as g; "
         "before = 'aiohttp' in sys.modules; g.Client(); mid = 'aiohttp' in sys.modules; "
         "g.AsyncClient(); print(before, mid, 'aiohttp' in sys.modules)"
     )
@@ -104,7 +106,7 @@ def test_importing_a_package_does_not_import_aiohttp_creating_an_async_client_do
 def test_without_the_extra_the_default_is_httpx_own_pool() -> None:
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]); sys.modules['httpx_aiohttp'] = None; "
-        "import opi.geins as g; c = g.AsyncClient(); print(type(c._http._transport).__name__)"
+        "import opi." + ANY.alias + " as g; c = g.AsyncClient(); print(type(c._http._transport).__name__)"
     )
     assert _python(code) == "AsyncHTTPTransport"
     code = code.replace("type(c._http._transport).__name__", "c._direct")
@@ -115,7 +117,7 @@ def test_a_proxy_from_the_environment_is_honoured_through_httpx_client_layer() -
     """Direct aiohttp calls skip httpx's proxy routing, so with HTTPS_PROXY set they are not used."""
     code = (
         "import os, sys; sys.path.insert(0, sys.argv[1]); os.environ['HTTPS_PROXY'] = 'http://127.0.0.1:9'; "
-        "import opi.geins as g; c = g.AsyncClient(); "
+        "import opi." + ANY.alias + " as g; c = g.AsyncClient(); "
         "print(c._direct, sorted(type(t).__name__ for t in c._http._mounts.values()))"
     )
     assert _python(code) == "None ['Transport']"
@@ -165,11 +167,11 @@ def test_direct_exchange_a_dropped_put_is_a_read_error_sent_once() -> None:
 def test_direct_exchange_takes_an_httpx_timeout() -> None:
     """A client's timeout (or a call's) may be an httpx.Timeout, which is not hashable: the direct path
     maps it to aiohttp's timeouts all the same: its read timeout bounds the whole try."""
-    pkg = package("geins")
+    pkg = package(ANY.alias)
 
     async def go() -> None:
         async with pkg.AsyncClient(base_url=url, timeout=httpx.Timeout(5.0, read=2.5), max_retries=0,
-                                   **credentials(provider("geins"))) as client:
+                                   **credentials(ANY)) as client:
             assert client._direct is not None
             pool = client._direct
             for timeout in (httpx.Timeout(5.0, read=2.5), httpx.Timeout(5.0, read=2.5), 3.0):

@@ -300,3 +300,28 @@ def test_threads_share_one_client_and_one_pool(
         pool = client._direct._pool
     assert results == [body] * 40 and len(seen) == 40
     assert pool is not None and not pool.connections  # closed with the client
+
+
+@pytest.mark.parametrize("pool", ["direct", "httpx"])
+def test_a_put_dropped_on_a_kept_alive_connection_is_not_sent_again(pool: str) -> None:
+    """The server reads the PUT on the connection kept from the first request and closes it unanswered:
+    a failure after sending (never "not sent"), and the pool does not send the PUT again by itself."""
+    from opi._runtime.request import Prepared
+    from test_async_transport import raw_server
+
+    with raw_server(["answer", "drop"]) as (url, seen):
+        if pool == "direct":
+            direct = Direct(DEFAULTS)
+            raw, cut = direct.exchange(Prepared("GET", "/first", [], {}, None), url + "/first", {}, 2.0, 1000)
+            assert (raw.status_code, raw.content, cut) == (200, b"{}", False)
+            with pytest.raises(httpx.TransportError) as caught:
+                direct.exchange(Prepared("PUT", "/refund", [], {}, b"{}"), url + "/refund", {}, 2.0, 1000)
+            direct.close()
+        else:
+            with httpx.Client() as http:
+                assert http.get(url + "/first").status_code == 200
+                with pytest.raises(httpx.TransportError) as caught:
+                    http.put(url + "/refund", content=b"{}")
+    # Closed or reset, depending on timing: either is "maybe received" for the call loop, never "not sent".
+    assert isinstance(caught.value, httpx.RemoteProtocolError | httpx.ReadError), repr(caught.value)
+    assert [h.split(b" ")[0] for h in seen] == [b"GET", b"PUT"]
