@@ -130,10 +130,13 @@ class Canned:
 
 
 @contextmanager
-def canned_server(answers: list[Canned]) -> Iterator[tuple[str, list[str]]]:
+def canned_server(
+    answers: list[Canned], recorded: list[tuple[str, list[tuple[str, str]], bytes]] | None = None
+) -> Iterator[tuple[str, list[str]]]:
     """A loopback HTTP server that answers the given answers in turn (the last one repeats).
 
-    Yields its URL and the list of request lines it received."""
+    Yields its URL and the list of request lines it received; `recorded` gets each request whole: its
+    request line, its header lines as sent and its body."""
     seen: list[str] = []
     lock = threading.Lock()
 
@@ -142,10 +145,11 @@ def canned_server(answers: list[Canned]) -> Iterator[tuple[str, list[str]]]:
 
         def _answer(self) -> None:
             length = int(self.headers.get("content-length") or 0)
-            if length:
-                self.rfile.read(length)
+            body = self.rfile.read(length) if length else b""
             with lock:
                 seen.append(f"{self.command} {self.path}")
+                if recorded is not None:
+                    recorded.append((self.requestline, list(self.headers.items()), body))
                 answer = answers[min(len(seen), len(answers)) - 1]
             self.send_response(answer.status)
             for name, value in answer.headers.items():

@@ -11,9 +11,6 @@ import gzip
 import random
 import socket
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -121,49 +118,17 @@ def test_header_lines_are_the_ones_httpx_sends(
 Recorded = list[tuple[str, list[tuple[str, str]], bytes]]  # request line, header lines as sent, body
 
 
-@contextmanager
-def recording_server() -> Iterator[tuple[str, Recorded]]:
-    """A loopback server that records each request line, its header lines as sent, and its body, and
-    answers 404 with a JSON message."""
-    seen: Recorded = []
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _answer(self) -> None:
-            length = int(self.headers.get("content-length") or 0)
-            seen.append((self.requestline, list(self.headers.items()), self.rfile.read(length)))
-            body = b'{"message": "recorded"}'
-            self.send_response(404)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+def _options(p: Provider, pool: str, **extra: Any) -> dict[str, Any]:
+    """A client's keywords for a pool: its own ("direct") or httpx's client layer ("httpx")."""
+    transport = {"transport": httpx.HTTPTransport()} if pool == "httpx" else {}
+    return {**credentials(p), **transport, **extra}
 
 
 def _sent(p: Provider, m: Method, pool: str, url: str, seen: Recorded) -> tuple[Recorded, str]:
     """The requests one example call sends on a pool ("direct" or "httpx"), and how the call ended."""
     pkg = package(p.alias)
-    options: dict[str, Any] = {"max_retries": 0, **credentials(p)}
-    if pool == "httpx":
-        options["transport"] = httpx.HTTPTransport()
     seen.clear()
-    with pkg.Client(base_url=url, **options) as client:
+    with pkg.Client(base_url=url, **_options(p, pool, max_retries=0)) as client:
         assert (client._direct is not None) == (pool == "direct")
         try:
             getattr(client, m.py_name)(**example_kwargs(p, m))
@@ -181,7 +146,9 @@ CASES = [(p, m) for p in providers() for m in p.methods]
 
 @pytest.mark.parametrize(("p", "m"), CASES, ids=[f"{p.alias}-{m.name}" for p, m in CASES])
 def test_every_method_sends_the_same_request_on_both_pools(p: Provider, m: Method) -> None:
-    with recording_server() as (url, seen):
+    seen: Recorded = []
+    answer = Canned(404, b'{"message": "recorded"}', {"Content-Type": "application/json"})
+    with canned_server([answer], seen) as (url, _):
         direct, ended = _sent(p, m, "direct", url, seen)
         assert direct, "nothing was sent"
         assert (direct, ended) == _sent(p, m, "httpx", url, seen)
@@ -219,9 +186,7 @@ def test_a_gzip_answer_is_decoded_and_capped_after_decoding(
     pkg = package(p.alias)
     packed = gzip.compress(body + b" " * 50_000)  # the padding compresses to almost nothing
     answer = Canned(200, packed, {**headers, "Content-Encoding": "gzip"})
-    options: dict[str, Any] = {"max_retries": 0, **credentials(p)}
-    if pool == "httpx":
-        options["transport"] = httpx.HTTPTransport()
+    options = _options(p, pool, max_retries=0)
     with canned_server([answer]) as (url, _), pkg.Client(base_url=url, **options) as client:
         result = getattr(client, m.py_name)(**example_kwargs(p, m))
         assert result.raw_response.content == body + b" " * 50_000
@@ -250,9 +215,7 @@ def test_a_refused_connection_is_the_same_typed_error_on_both_pools(
     pkg = package(p.alias)
     with socket.create_server(("127.0.0.1", 0)) as spare:
         port = spare.getsockname()[1]  # closed when the block ends: nothing listens there
-    options: dict[str, Any] = {"max_retries": 1, "retry_delay": 0.0, **credentials(p)}
-    if pool == "httpx":
-        options["transport"] = httpx.HTTPTransport()
+    options = _options(p, pool, max_retries=1, retry_delay=0.0)
     with (
         pkg.Client(base_url=f"http://127.0.0.1:{port}", **options) as client,
         pytest.raises(pkg.ConnectError) as e,

@@ -18,12 +18,11 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 import httpcore
 import httpx
 
-from .exchange import Body, TimeoutTypes, deadline, declared, proxied, undecodable
+from .exchange import Body, Timeouts, TimeoutTypes, deadline, declared, proxied, undecodable
 from .request import Prepared, QueryItems
 from .response import RawResponse
 
@@ -71,7 +70,7 @@ class Direct:
         self._pool: httpcore.ConnectionPool | None = None
         self._opening = threading.Lock()
         self._origins: dict[str, tuple[httpx.URL, bytes, str]] = {}
-        self._timeouts: dict[object, dict[str, Any]] = {}
+        self._timeout = Timeouts(httpx.Timeout.as_dict)  # httpcore's form: the four values by name
 
     def _open(self) -> httpcore.ConnectionPool:
         with self._opening:  # threads sharing a client make one pool
@@ -103,21 +102,6 @@ class Direct:
         if whole.userinfo:  # httpx would send it as basic auth; the clients never build such a URL
             raise httpx.UnsupportedProtocol("a URL with credentials in its authority")
         return _core(whole, whole.raw_path), whole.netloc, str(whole)
-
-    def _timeout(self, timeout: TimeoutTypes) -> dict[str, Any]:
-        # An httpx.Timeout is not hashable: it is remembered by its four values.
-        key = (
-            (timeout.connect, timeout.read, timeout.write, timeout.pool)
-            if isinstance(timeout, httpx.Timeout)
-            else timeout
-        )
-        found = self._timeouts.get(key)
-        if found is None:
-            found = (timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)).as_dict()
-            if len(self._timeouts) >= 64:  # bounded: per-call timeouts could all differ
-                self._timeouts.clear()
-            self._timeouts[key] = found
-        return found
 
     def _headers(
         self, host: bytes, headers: dict[str, str], content: bytes | None, method: str

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -12,6 +13,36 @@ from .request import Prepared
 from .response import RawResponse, media_of
 
 TimeoutTypes = float | httpx.Timeout
+T = TypeVar("T")
+
+
+class Timeouts(Generic[T]):
+    """A pool's own form of each timeout its calls use, made once per distinct timeout: an `httpx.Timeout`
+    is not hashable, so it is remembered by its four values; at most 64 are kept (per-call timeouts could
+    all differ)."""
+
+    __slots__ = ("_made", "_make")
+
+    def __init__(self, make: Callable[[httpx.Timeout], T]) -> None:
+        self._make = make
+        self._made: dict[object, T] = {}
+
+    def __call__(self, timeout: TimeoutTypes) -> T:
+        key = (
+            (timeout.connect, timeout.read, timeout.write, timeout.pool)
+            if isinstance(timeout, httpx.Timeout)
+            else timeout
+        )
+        found = self._made.get(key)
+        if found is None:
+            found = self._make(timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout))
+            if len(self._made) >= 64:
+                self._made.clear()
+            self._made[key] = found
+        return found
+
+    def __len__(self) -> int:
+        return len(self._made)
 
 
 def build(

@@ -21,6 +21,7 @@ import yarl
 from aiohttp import hdrs
 from httpx_aiohttp import AiohttpTransport, HttpxAiohttpClient
 
+from .exchange import Timeouts
 from .request import Prepared
 from .response import RawResponse, media_of
 
@@ -137,6 +138,16 @@ class Client(HttpxAiohttpClient):
         )
 
 
+def _one_timer(t: httpx.Timeout) -> aiohttp.ClientTimeout:
+    """One timer per try: the read timeout bounds the whole try, answer included (the promise of the httpx
+    path, where `exchange.deadline` checks it per chunk); the connect timeout a new connection. (A read
+    timer per chunk and a pool timer cost about 10% of a call's CPU under load; bench/load.py.) Without a
+    read timeout, the wait for a pooled connection is still bounded by the pool's."""
+    return aiohttp.ClientTimeout(
+        total=t.read, sock_connect=t.connect, connect=t.pool if t.read is None else None
+    )
+
+
 class Direct:
     """An async client's own pool, sending straight through one `aiohttp.ClientSession`.
 
@@ -150,30 +161,7 @@ class Direct:
     def __init__(self, limits: httpx.Limits) -> None:
         self._limits = limits
         self._session: aiohttp.ClientSession | None = None
-        self._timeouts: dict[object, aiohttp.ClientTimeout] = {}
-
-    def _client_timeout(self, timeout: float | httpx.Timeout) -> aiohttp.ClientTimeout:
-        """One timer per try: the read timeout bounds the whole try, answer included (the promise of the
-        httpx path, where `exchange.deadline` checks it per chunk); the connect timeout a new connection.
-        (A read timer per chunk and a pool timer cost about 10% of a call's CPU under load; bench/load.py.)
-        """
-        # An httpx.Timeout is not hashable: it is remembered by its four values.
-        key = (
-            (timeout.connect, timeout.read, timeout.write, timeout.pool)
-            if isinstance(timeout, httpx.Timeout)
-            else timeout
-        )
-        found = self._timeouts.get(key)
-        if found is None:
-            t = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-            # Without a read timeout, the wait for a pooled connection is still bounded by the pool's.
-            found = aiohttp.ClientTimeout(
-                total=t.read, sock_connect=t.connect, connect=t.pool if t.read is None else None
-            )
-            if len(self._timeouts) >= 64:  # bounded: per-call timeouts could all differ
-                self._timeouts.clear()
-            self._timeouts[key] = found
-        return found
+        self._client_timeout = Timeouts(_one_timer)
 
     def _open(self) -> aiohttp.ClientSession:
         # httpx's CA bundle and SSL settings (proxies from the environment: see aio.direct).
