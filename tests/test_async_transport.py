@@ -148,7 +148,7 @@ def test_direct_exchange_a_dropped_put_is_a_read_error_sent_once() -> None:
     from opi._runtime.request import Prepared
 
     async def go() -> BaseException:
-        pool = Direct(LIMITS)
+        pool = Direct(LIMITS, httpx.create_ssl_context())
         try:
             raw, cut = await pool.exchange(Prepared("GET", "/first", [], {}, None), url + "/first", {}, 2.0, 1000)
             assert (raw.status_code, raw.content, cut) == (200, b"{}", False)
@@ -225,3 +225,17 @@ def test_a_malformed_answer_is_a_protocol_error() -> None:
     finally:
         thread.join(timeout=5)
         listener.close()
+
+
+def test_an_async_client_makes_one_ssl_context() -> None:
+    """Its httpx.AsyncClient (over aiohttp) and its direct aiohttp pool share one: each costs tens of ms to
+    make. (aiohttp makes its own default one when imported; that one is not counted here.)"""
+    code = (
+        "import asyncio, ssl, sys; sys.path.insert(0, sys.argv[1]); import aiohttp.connector; "
+        "import opi." + ANY.alias + " as g; made = []; original = ssl.create_default_context\n"
+        "def counting(*a, **k):\n    made.append(1); return original(*a, **k)\n"
+        "ssl.create_default_context = counting\n"
+        "async def go():\n    c = g.AsyncClient(); c._direct._open(); await c.aclose()\n"
+        "asyncio.run(go()); print(len(made))"
+    )
+    assert _python(code) == "1"

@@ -23,6 +23,7 @@ from generator.ir import Method, Provider
 from generator.mock import MockServer
 
 DEFAULTS = httpx.Client().headers.raw
+SSL = httpx.create_ssl_context()
 
 
 Made = tuple[tuple[bytes, bytes, "int | None", bytes], bytes, str] | str
@@ -38,7 +39,7 @@ def _as_httpx(url: str, query: list[tuple[str, Any]]) -> Made:
 
 def _as_direct(url: str, query: list[tuple[str, Any]]) -> Made:
     try:
-        target, host, text = Direct(DEFAULTS)._url(url, query)  # type: ignore[arg-type]
+        target, host, text = Direct(DEFAULTS, SSL)._url(url, query)  # type: ignore[arg-type]
     except httpx.InvalidURL as exc:
         return repr(exc)
     return (target.scheme, target.host, target.port, target.target), host, text
@@ -110,8 +111,8 @@ def test_header_lines_are_the_ones_httpx_sends(
 ) -> None:
     url = "http://127.0.0.1:8080/x"
     want = httpx.Client().build_request(method, url, headers=headers, content=content).headers.raw
-    _, host, _ = Direct(DEFAULTS)._url(url, [])
-    assert Direct(DEFAULTS)._headers(host, headers, content, method) == want
+    _, host, _ = Direct(DEFAULTS, SSL)._url(url, [])
+    assert Direct(DEFAULTS, SSL)._headers(host, headers, content, method) == want
 
 
 # --- over real HTTP ------------------------------------------------------------------------------------------
@@ -274,7 +275,7 @@ def test_a_put_dropped_on_a_kept_alive_connection_is_not_sent_again(pool: str) -
 
     with raw_server(["answer", "drop"]) as (url, seen):
         if pool == "direct":
-            direct = Direct(DEFAULTS)
+            direct = Direct(DEFAULTS, SSL)
             raw, cut = direct.exchange(Prepared("GET", "/first", [], {}, None), url + "/first", {}, 2.0, 1000)
             assert (raw.status_code, raw.content, cut) == (200, b"{}", False)
             with pytest.raises(httpx.TransportError) as caught:
@@ -288,3 +289,27 @@ def test_a_put_dropped_on_a_kept_alive_connection_is_not_sent_again(pool: str) -
     # Closed or reset, depending on timing: either is "maybe received" for the call loop, never "not sent".
     assert isinstance(caught.value, httpx.RemoteProtocolError | httpx.ReadError), repr(caught.value)
     assert [h.split(b" ")[0] for h in seen] == [b"GET", b"PUT"]
+
+
+def test_a_client_makes_one_ssl_context(
+    success: tuple[Provider, Method, bytes, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its httpx.Client and its direct pool share one: each costs tens of ms to make, and a CLI run makes
+    one client for one call."""
+    import ssl
+
+    p, m, body, headers = success
+    made: list[ssl.SSLContext] = []
+    original = ssl.create_default_context
+
+    def counting(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        made.append(original(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(ssl, "create_default_context", counting)
+    with (
+        canned_server([Canned(200, body, headers)]) as (url, _),
+        package(p.alias).Client(base_url=url, **credentials(p)) as client,
+    ):
+        getattr(client, m.py_name)(**example_kwargs(p, m))
+    assert len(made) == 1

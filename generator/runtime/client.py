@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
@@ -21,6 +21,9 @@ from .exchange import TimeoutTypes, build, deadline, receiver, undecodable
 from .request import Prepared
 from .response import RawResponse
 from .spec import Operation, ProviderSpec
+
+if TYPE_CHECKING:
+    from . import aio_transport, core_transport
 
 __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "DEFAULT_TIMEOUT", "AsyncClient", "SyncClient", "TimeoutTypes"]
 
@@ -66,13 +69,14 @@ class SyncClient(BaseClient):
             max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(transport=transport, timeout=timeout)
-        # Its own pool, without the httpx client layer, for in-memory requests (core_transport.py).
-        from . import core_transport  # here: importing it imports httpcore, as creating httpx.Client does
+        self._direct: core_transport.Direct | None = None
+        if http_client is None and transport is None:
+            # Its own pool, without the httpx client layer, for in-memory requests (core_transport.py).
+            from . import core_transport  # here: it imports httpcore, as creating an httpx.Client does
 
-        self._direct = (
-            core_transport.direct(self._http) if http_client is None and transport is None else None
-        )
+            self._http, self._direct = core_transport.own_pool(timeout)
+        else:
+            self._http = http_client or httpx.Client(transport=transport, timeout=timeout)
         # The pool's own timeout is the client's: a call that keeps it lets httpx use it as it is.
         self._pool_timeout = timeout if http_client is None else None
 
@@ -217,8 +221,11 @@ class AsyncClient(BaseClient):
             max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
-        self._http = http_client or aio.own_pool(timeout, transport)
-        self._direct = aio.direct() if http_client is None and transport is None else None
+        self._direct: aio_transport.Direct | None = None
+        if http_client is None and transport is None:
+            self._http, self._direct = aio.own_pools(timeout)
+        else:
+            self._http = http_client or aio.own_pool(timeout, transport)
 
     async def aclose(self) -> None:
         """Close the connection pool (not an `http_client` passed in by the caller)."""

@@ -11,6 +11,7 @@ before an async client is created, so importing a provider's package never impor
 
 from __future__ import annotations
 
+import ssl
 from typing import TYPE_CHECKING
 
 import httpx
@@ -25,7 +26,11 @@ if TYPE_CHECKING:
 LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=200, keepalive_expiry=15.0)
 
 
-def own_pool(timeout: float | httpx.Timeout, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+def own_pool(
+    timeout: float | httpx.Timeout,
+    transport: httpx.AsyncBaseTransport | None,
+    verify: ssl.SSLContext | bool = True,
+) -> httpx.AsyncClient:
     """The `httpx.AsyncClient` an async client sends with when not handed one."""
     if transport is None:
         try:
@@ -33,17 +38,20 @@ def own_pool(timeout: float | httpx.Timeout, transport: httpx.AsyncBaseTransport
         except ImportError:  # the extra is not installed: httpx's own pool, same limits
             pass
         else:
-            return Client(timeout=timeout, limits=LIMITS)
-    return httpx.AsyncClient(transport=transport, timeout=timeout, limits=LIMITS)
+            return Client(timeout=timeout, limits=LIMITS, verify=verify)
+    return httpx.AsyncClient(transport=transport, timeout=timeout, limits=LIMITS, verify=verify)
 
 
-def direct() -> Direct | None:
-    """The aiohttp session a client that owns its pool sends plain calls through; None without the extra,
-    or when the environment names a proxy (then calls go through the `httpx.AsyncClient`, on aiohttp too)."""
+def own_pools(timeout: float | httpx.Timeout) -> tuple[httpx.AsyncClient, Direct | None]:
+    """An async client's own `httpx.AsyncClient` and the direct pool beside it, sharing one SSL context
+    (each takes about 25 ms to make). The direct pool is None without the extra, or when the environment
+    names a proxy: then calls go through the `httpx.AsyncClient`, on aiohttp too."""
+    ssl_context = httpx.create_ssl_context()
+    http = own_pool(timeout, None, ssl_context)
     if proxied():
-        return None
+        return http, None
     try:
         from .aio_transport import Direct
     except ImportError:
-        return None
-    return Direct(LIMITS)
+        return http, None
+    return http, Direct(LIMITS, ssl_context)

@@ -158,17 +158,18 @@ class Direct:
     become the same httpx exceptions (`translate`), so the call loop sees no difference. The session is
     made on first use, inside the running event loop."""
 
-    def __init__(self, limits: httpx.Limits) -> None:
+    def __init__(self, limits: httpx.Limits, ssl_context: ssl.SSLContext) -> None:
         self._limits = limits
+        self._ssl_context = ssl_context  # the client's, made with httpx's settings (aio.own_pools)
         self._session: aiohttp.ClientSession | None = None
         self._client_timeout = Timeouts(_one_timer)
 
     def _open(self) -> aiohttp.ClientSession:
-        # httpx's CA bundle and SSL settings (proxies from the environment: see aio.direct).
+        # (Proxies from the environment: see aio.own_pools.)
         connector = aiohttp.TCPConnector(
             limit=self._limits.max_connections or 0,
             keepalive_timeout=self._limits.keepalive_expiry,
-            ssl=httpx.create_ssl_context(),
+            ssl=self._ssl_context,
         )
         session = aiohttp.ClientSession(connector=connector)
         if hasattr(session, "_retry_connection"):
