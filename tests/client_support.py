@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -131,12 +132,14 @@ class Canned:
 
 @contextmanager
 def canned_server(
-    answers: list[Canned], recorded: list[tuple[str, list[tuple[str, str]], bytes]] | None = None
+    answers: list[Canned],
+    recorded: list[tuple[str, list[tuple[str, str]], bytes]] | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> Iterator[tuple[str, list[str]]]:
     """A loopback HTTP server that answers the given answers in turn (the last one repeats).
 
     Yields its URL and the list of request lines it received; `recorded` gets each request whole: its
-    request line, its header lines as sent and its body."""
+    request line, its header lines as sent and its body. With `tls` (a server context) it speaks HTTPS."""
     seen: list[str] = []
     lock = threading.Lock()
 
@@ -164,11 +167,36 @@ def canned_server(
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}", seen
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def _a_json_read() -> tuple[Provider, Method]:
+    """A JSON read whose call sends one request (no token to fetch first)."""
+    for p in providers():
+        fetched = {s.name for s in p.schemes if s.issues_tokens}
+        for m in p.methods:
+            schemes = {name for option in m.auth for name in option}
+            if m.http_method == "GET" and m.success.content == "json" and not schemes & fetched:
+                return p, m
+    raise AssertionError("no JSON read in specs/")
+
+
+def a_read_and_its_answer() -> tuple[Provider, Method, bytes, dict[str, str]]:
+    """A JSON read of a spec in specs/ whose call sends one request, and its success answer from the
+    contract server (body and Content-Type), for canned servers to give back."""
+    p, m = _a_json_read()
+    with (
+        MockServer.start(p, credentials=credentials(p)) as server,
+        package(p.alias).Client(base_url=server.url, **credentials(p)) as client,
+    ):
+        raw = getattr(client, m.py_name)(**example_kwargs(p, m)).raw_response
+    return p, m, raw.content, {"Content-Type": raw.headers["content-type"]}

@@ -15,12 +15,11 @@ from typing import Any
 
 import httpx
 import pytest
-from client_support import Canned, canned_server, credentials, example_kwargs, package
+from client_support import Canned, a_read_and_its_answer, canned_server, credentials, example_kwargs, package
 from opi._runtime.core_transport import Direct
 from provider_support import providers
 
 from generator.ir import Method, Provider
-from generator.mock import MockServer
 
 DEFAULTS = httpx.Client().headers.raw
 SSL = httpx.create_ssl_context()
@@ -155,28 +154,9 @@ def test_every_method_sends_the_same_request_on_both_pools(p: Provider, m: Metho
         assert (direct, ended) == _sent(p, m, "httpx", url, seen)
 
 
-def _read_method() -> tuple[Provider, Method]:
-    """A JSON read whose call sends one request (no token to fetch first)."""
-    for p in providers():
-        fetched = {s.name for s in p.schemes if s.issues_tokens}
-        for m in p.methods:
-            schemes = {name for option in m.auth for name in option}
-            if m.http_method == "GET" and m.success.content == "json" and not schemes & fetched:
-                return p, m
-    raise AssertionError("no JSON read in specs/")
-
-
 @pytest.fixture(scope="module")
 def success() -> tuple[Provider, Method, bytes, dict[str, str]]:
-    """A read, and its success answer from the contract server (body and headers)."""
-    p, m = _read_method()
-    pkg = package(p.alias)
-    with (
-        MockServer.start(p, credentials=credentials(p)) as server,
-        pkg.Client(base_url=server.url, **credentials(p)) as c,
-    ):
-        raw = getattr(c, m.py_name)(**example_kwargs(p, m)).raw_response
-    return p, m, raw.content, {"Content-Type": raw.headers["content-type"]}
+    return a_read_and_its_answer()
 
 
 @pytest.mark.parametrize("pool", ["direct", "httpx"])
