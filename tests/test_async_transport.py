@@ -178,7 +178,7 @@ def test_direct_exchange_takes_an_httpx_timeout() -> None:
                 mapped = pool._client_timeout(timeout)
                 assert mapped.total == (2.5 if timeout != 3.0 else 3.0)
                 assert mapped.sock_connect == (5.0 if timeout != 3.0 else 3.0)
-            assert len(pool._client_timeout) == 2
+            assert len(pool._client_timeout._made) == 2
             from opi._runtime.request import Prepared
 
             raw, cut = await pool.exchange(Prepared("GET", "/x", [], {}, None), url + "/x", {},

@@ -41,9 +41,6 @@ class Timeouts(Generic[T]):
             self._made[key] = found
         return found
 
-    def __len__(self) -> int:
-        return len(self._made)
-
 
 def build(
     http: httpx.Client | httpx.AsyncClient,

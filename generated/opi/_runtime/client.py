@@ -107,12 +107,8 @@ class SyncClient(BaseClient):
         if sent is None:
             return self._drive(self._calling(op, args, body, timeout, out, accept))
         answer: tuple[RawResponse, bool] | BaseException
-        direct = self._direct  # a plain call's request is in memory: the own pool's direct path takes it
         try:
-            if direct is not None:
-                answer = direct.exchange(*sent, self._max_response_bytes)
-            else:
-                answer = self._exchange(*sent)
+            answer = self._exchange(*sent)
         except httpx.TransportError as exc:
             answer = exc
         else:
@@ -254,12 +250,8 @@ class AsyncClient(BaseClient):
         if sent is None:
             return await self._drive(self._calling(op, args, body, timeout, out, accept))
         answer: tuple[RawResponse, bool] | BaseException
-        direct = self._direct  # a plain call's request is in memory: the own pool's direct path takes it
         try:
-            if direct is not None:
-                answer = await direct.exchange(*sent, self._max_response_bytes)
-            else:
-                answer = await self._exchange(*sent)
+            answer = await self._exchange(*sent)
         except httpx.TransportError as exc:
             answer = exc
         else:
