@@ -115,9 +115,10 @@ def call_kwargs(p: Provider, m: Method) -> dict[str, Any]:
     return kwargs
 
 
-# Each client runs on its default pool (sync: httpcore's without the httpx client layer; async: aiohttp,
-# via httpx-aiohttp) and on httpx's own transport.
-MODES = ["sync", "sync-httpx", "async", "async-httpx"]
+# Each client runs on its default pool (sync: httpcore's without the httpx client layer; async: aiohttp's,
+# without ClientSession's per-request layer) and on httpx's own transport; the async default also through
+# `ClientSession.request`, which it falls back to where aiohttp's internals differ (aio_send.usable).
+MODES = ["sync", "sync-httpx", "async", "async-session", "async-httpx"]
 
 
 def make_client(pkg: Any, mode: str, **options: Any) -> Any:
@@ -128,7 +129,11 @@ def make_client(pkg: Any, mode: str, **options: Any) -> Any:
         return pkg.Client(transport=httpx.HTTPTransport(), **options)
     if mode == "async-httpx":
         return pkg.AsyncClient(transport=httpx.AsyncHTTPTransport(), **options)
-    return pkg.AsyncClient(**options)
+    client = pkg.AsyncClient(**options)
+    assert client._direct is not None and client._direct.fast, "the default async pool is aiohttp's, direct"
+    if mode == "async-session":
+        client._direct.fast = False
+    return client
 
 
 def io(mode: str) -> str:

@@ -21,6 +21,7 @@ import yarl
 from aiohttp import hdrs
 from httpx_aiohttp import AiohttpTransport, HttpxAiohttpClient
 
+from . import aio_send
 from .exchange import Timeouts
 from .request import Prepared
 from .response import RawResponse, media_of
@@ -42,7 +43,7 @@ def translate(exc: BaseException) -> BaseException:
         return httpx.RemoteProtocolError(message)
     if isinstance(cause, aiohttp.ClientConnectionError):  # disconnected or reset: maybe received
         return httpx.ReadError(message)
-    if isinstance(cause, aiohttp.InvalidURL):
+    if isinstance(cause, aiohttp.InvalidURL | aiohttp.NonHttpUrlClientError):  # not sent, as httpx's
         return httpx.UnsupportedProtocol(message)
     if isinstance(cause, aiohttp.ClientError):
         return httpx.RemoteProtocolError(message)
@@ -149,20 +150,22 @@ def _one_timer(t: httpx.Timeout) -> aiohttp.ClientTimeout:
 
 
 class Direct:
-    """An async client's own pool, sending straight through one `aiohttp.ClientSession`.
+    """An async client's own pool, sending straight to aiohttp's connection pool.
 
     The `httpx.AsyncClient` layer above a transport (request building and URL merging, cookie extraction,
-    the response stream's wrappers) costs more CPU per call than aiohttp itself (profile in README), so a
-    client that owns its pool skips it: the request is the one httpx would send (same URL and query
-    encoding, same headers), the answer is read within the same size limit, and failures
-    become the same httpx exceptions (`translate`), so the call loop sees no difference. The session is
-    made on first use, inside the running event loop."""
+    the response stream's wrappers) costs more CPU per call than aiohttp itself (profile in README), and so
+    does most of `ClientSession.request`'s own layer (aio_send.py), so a client that owns its pool skips
+    both: the request is the one httpx would send (same URL and query encoding, same headers), the answer
+    is read within the same size limit, and failures become the same httpx exceptions (`translate`), so
+    the call loop sees no difference. Like the sync direct pool, it carries no cookies between calls. The
+    session is made on first use, inside the running event loop."""
 
     def __init__(self, limits: httpx.Limits, ssl_context: ssl.SSLContext) -> None:
         self._limits = limits
         self._ssl_context = ssl_context  # the client's, made with httpx's settings (aio.own_pools)
         self._session: aiohttp.ClientSession | None = None
         self._client_timeout = Timeouts(_one_timer)
+        self.fast = aio_send.usable()  # False: through `ClientSession.request` (tests set it too)
 
     def _open(self) -> aiohttp.ClientSession:
         # (Proxies from the environment: see aio.own_pools.)
@@ -171,7 +174,7 @@ class Direct:
             keepalive_timeout=self._limits.keepalive_expiry,
             ssl=self._ssl_context,
         )
-        session = aiohttp.ClientSession(connector=connector)
+        session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
         if hasattr(session, "_retry_connection"):
             session._retry_connection = False  # no re-send of PUT/DELETE behind the call loop's back
         self._session = session
@@ -189,17 +192,29 @@ class Direct:
         session = self._session or self._open()
         if prepared.query:
             url = f"{url}?{httpx.QueryParams(prepared.query)}"
+        # As httpx encoded it (a signature covers it; aiohttp would re-quote `%2F` to `/`); a base URL
+        # given with raw spaces or non-ASCII text is still quoted by yarl.
+        target = yarl.URL(url, encoded=url.isascii() and " " not in url)
         try:
-            async with session.request(
-                prepared.method,
-                # As httpx encoded it (a signature covers it; aiohttp would re-quote `%2F` to `/`); a
-                # base URL given with raw spaces or non-ASCII text is still quoted by yarl.
-                yarl.URL(url, encoded=url.isascii() and " " not in url),
-                headers=headers,
-                data=prepared.content,
-                allow_redirects=False,
-                timeout=self._client_timeout(timeout),
-            ) as response:
+            if self.fast and target.raw_user is None and target.raw_password is None:
+                response = await aio_send.open_response(
+                    session,
+                    prepared.method,
+                    target,
+                    headers,
+                    prepared.content,  # type: ignore[arg-type]  # bytes or None here (client._exchange)
+                    self._client_timeout(timeout),
+                )
+            else:  # (a user and password in the URL: the session makes them Basic auth, as httpx does)
+                response = await session.request(
+                    prepared.method,
+                    target,
+                    headers=headers,
+                    data=prepared.content,
+                    allow_redirects=False,
+                    timeout=self._client_timeout(timeout),
+                )
+            try:
                 status, length = response.status, response.content_length
                 # A success answer declared too long is not read; an error's body is read up to the limit.
                 # (Read here, not through exchange.Body: the try's one timer covers the body, so there is
@@ -215,15 +230,17 @@ class Direct:
                             cut = True
                             break
                         chunks.append(chunk)
-                raw = RawResponse(
+                return RawResponse(
                     status,
                     response.raw_headers,  # made httpx.Headers when read (RawResponse)
                     chunks[0] if len(chunks) == 1 else b"".join(chunks),
                     prepared.method,
                     response.url,  # made text only when asked for
                     media_of(response.headers.get(hdrs.CONTENT_TYPE, "")),
-                )
-                return raw, cut
+                ), cut
+            finally:
+                response.release()  # the connection back to the pool, or closed if the answer is not whole
+                await response.wait_for_close()
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise translate(exc) from exc
 
