@@ -24,6 +24,11 @@ import aiohttp
 import yarl
 from aiohttp import ClientRequest, ClientResponse, ClientTimeout
 
+try:
+    from aiohttp.helpers import TimeoutHandle
+except ImportError:  # another aiohttp: `usable()` says so, and `Direct` sends through the session
+    TimeoutHandle = None  # type: ignore[assignment,misc]
+
 # What open_response passes to each internal it calls (checked by `usable`).
 _SHAPES = {
     ("client_reqrep", "ClientRequest", "__init__"): {"headers", "data", "loop", "timer", "session", "traces"},
@@ -61,8 +66,6 @@ async def open_response(
 ) -> ClientResponse:
     """Send one request and read its answer's head; the caller reads the body and releases the answer.
     The URL carries no user or password (`Direct` sends such URLs through the session)."""
-    from aiohttp.helpers import TimeoutHandle
-
     connector = session.connector
     assert connector is not None  # an open session has one
     if url.scheme not in ("http", "https"):
