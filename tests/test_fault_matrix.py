@@ -337,3 +337,40 @@ def test_a_trickling_answer_cannot_outlast_the_timeout(mode: str) -> None:
         thread.join(timeout=5)
         listener.close()
     assert time.monotonic() - started < 0.5 + MARGIN
+
+
+def _one_try(write: bool) -> tuple[Provider, Method]:
+    """A JSON method of a spec in specs/ whose call sends one request (no token fetched first): a write
+    (POST, PUT, PATCH, DELETE) or a read."""
+    for p in providers():
+        fetched = {s.name for s in p.schemes if s.issues_tokens}
+        for m in p.methods:
+            schemes = {name for option in m.auth for name in option}
+            if (m.http_method != "GET") == write and m.success.content == "json" and not schemes & fetched:
+                return p, m
+    raise AssertionError(f"no {'write' if write else 'read'} without a fetched token in specs/")
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("write", [False, True], ids=["read", "write"])
+def test_a_connect_timeout_is_not_sent_and_ends_within_the_connect_timeout(mode: str, write: bool) -> None:
+    """A server whose accept queue is full never completes the handshake: the connect timeout ends the try,
+    and the failure says the request was not sent (a write is not reported as maybe received)."""
+    import socket
+
+    p, m = _one_try(write)
+    pkg = package(p.alias)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)  # never accepts: one connection fills the queue, the next one's handshake waits
+    filler = socket.create_connection(listener.getsockname(), timeout=2)
+    started = time.monotonic()
+    try:
+        client = make_client(pkg, mode, base_url=f"http://127.0.0.1:{listener.getsockname()[1]}",
+                             timeout=httpx.Timeout(5.0, connect=0.3), max_retries=0, **credentials(p))
+        with pytest.raises(pkg.TimeoutError, match="could not connect in time"):
+            invoke(client, m, call_kwargs(p, m), io(mode))
+    finally:
+        filler.close()
+        listener.close()
+    assert time.monotonic() - started < 0.3 + MARGIN
