@@ -96,31 +96,36 @@ def test_the_installed_aiohttp_takes_the_fast_path_and_another_would_fall_back(
     assert aio_send.usable()
 
 
+@pytest.mark.parametrize("own", [False, True], ids=["no-header", "own-header"])
 @pytest.mark.parametrize("fast", [True, False], ids=["fast", "session"])
-def test_a_user_and_password_in_the_url_are_sent_as_httpx_sends_them(fast: bool) -> None:
-    """As Basic auth, and not in the request line (such a URL goes through the session)."""
+def test_a_user_and_password_in_the_url_are_sent_as_httpx_sends_them(fast: bool, own: bool) -> None:
+    """As Basic auth in place of any `Authorization` of the call's own, and not in the request line."""
     from opi._runtime.aio import LIMITS
     from opi._runtime.aio_transport import Direct
     from opi._runtime.request import Prepared
 
     seen: Recorded = []
+    headers = {"Authorization": "Bearer the-call's-own"} if own else {}
 
     async def go(base: str) -> None:
         pool = Direct(LIMITS, httpx.create_ssl_context())
         pool.fast = fast
         try:
-            raw, _ = await pool.exchange(Prepared("GET", "/x", [], {}, None), base + "/x", {}, 2.0, 1000)
+            raw, _ = await pool.exchange(Prepared("GET", "/x", [], {}, None), base + "/x", headers, 2.0, 1000)
             assert raw.status_code == 200
         finally:
             await pool.aclose()
         async with httpx.AsyncClient() as http:
-            assert (await http.get(base + "/x")).status_code == 200
+            assert (await http.get(base + "/x", headers=headers)).status_code == 200
 
     with canned_server([Canned(200, b"{}", {"Content-Type": "application/json"})], seen) as (url, _):
         asyncio.run(go(url.replace("http://", "http://us%40er:p%3Ass@")))
     (line, ours, _), (line_, theirs, _) = seen
     assert line == line_ == "GET /x HTTP/1.1"
-    assert dict(ours)["Authorization"] == dict(theirs)["Authorization"] == "Basic dXNAZXI6cDpzcw=="
+    assert {k.lower(): v for k, v in ours if k.lower() not in LIBRARY} == {
+        k.lower(): v for k, v in theirs if k.lower() not in LIBRARY
+    }
+    assert dict(ours)["Authorization"] == "Basic dXNAZXI6cDpzcw==" and "@" not in dict(ours)["Host"]
 
 
 @pytest.mark.parametrize("fast", [True, False], ids=["fast", "session"])

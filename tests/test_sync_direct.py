@@ -38,7 +38,7 @@ def _as_httpx(url: str, query: list[tuple[str, Any]]) -> Made:
 
 def _as_direct(url: str, query: list[tuple[str, Any]]) -> Made:
     try:
-        target, host, text = Direct(DEFAULTS, SSL)._url(url, query)  # type: ignore[arg-type]
+        target, host, text, _ = Direct(DEFAULTS, SSL)._url(url, query)  # type: ignore[arg-type]
     except httpx.InvalidURL as exc:
         return repr(exc)
     return (target.scheme, target.host, target.port, target.target), host, text
@@ -110,7 +110,7 @@ def test_header_lines_are_the_ones_httpx_sends(
 ) -> None:
     url = "http://127.0.0.1:8080/x"
     want = httpx.Client().build_request(method, url, headers=headers, content=content).headers.raw
-    _, host, _ = Direct(DEFAULTS, SSL)._url(url, [])
+    _, host, _, _ = Direct(DEFAULTS, SSL)._url(url, [])
     assert Direct(DEFAULTS, SSL)._headers(host, headers, content, method) == want
 
 
@@ -293,3 +293,26 @@ def test_a_client_makes_one_ssl_context(
     ):
         getattr(client, m.py_name)(**example_kwargs(p, m))
     assert len(made) == 1
+
+
+@pytest.mark.parametrize("own", [False, True], ids=["no-header", "own-header"])
+def test_a_user_and_password_in_the_url_are_sent_as_httpx_sends_them(own: bool) -> None:
+    """As Basic auth in place of any `Authorization` of the call's own, and not in the request line."""
+    from opi._runtime.request import Prepared
+
+    seen: Recorded = []
+    headers = {"Authorization": "Bearer the-call's-own"} if own else {}
+    with canned_server([Canned(200, b"{}", {"Content-Type": "application/json"})], seen) as (url, _):
+        base = url.replace("http://", "http://us%40er:p%3Ass@")
+        pool = Direct(DEFAULTS, SSL)
+        try:
+            raw, _ = pool.exchange(Prepared("GET", "/x", [], {}, None), base + "/x", headers, 2.0, 1000)
+            assert raw.status_code == 200
+        finally:
+            pool.close()
+        with httpx.Client() as http:
+            assert http.get(base + "/x", headers=headers).status_code == 200
+    (line, ours, _), (line_, theirs, _) = seen
+    assert line == line_ == "GET /x HTTP/1.1"
+    assert dict(ours) == dict(theirs)
+    assert dict(ours)["Authorization"] == "Basic dXNAZXI6cDpzcw==" and "@" not in dict(ours)["Host"]

@@ -66,7 +66,7 @@ async def open_response(
     timeout: ClientTimeout,
 ) -> ClientResponse:
     """Send one request and read its answer's head; the caller reads the body and releases the answer.
-    The URL carries no user or password (`Direct` sends such URLs through the session)."""
+    The URL carries no user or password (`Direct` has made them an `Authorization` header)."""
     connector = session.connector
     assert connector is not None  # an open session has one
     if url.scheme not in ("http", "https"):

@@ -26,6 +26,7 @@ import httpx
 from .exchange import Body, Timeouts, TimeoutTypes, deadline, declared, proxied, undecodable
 from .request import Prepared, QueryItems
 from .response import RawResponse
+from .schemes import basic
 
 # A URL that `httpx.URL` keeps exactly as it is: no query or userinfo, no `.` or `..` segment, only
 # characters its path encoding keeps, every `%` an escape. Any other URL is read by `httpx.URL` itself.
@@ -86,8 +87,9 @@ class Direct:
                 )
             return self._pool
 
-    def _url(self, url: str, query: QueryItems) -> tuple[httpcore.URL, bytes, str]:
-        """(URL, `Host` header, URL as text), as `httpx.Request` makes them from `url` and `query`."""
+    def _url(self, url: str, query: QueryItems) -> tuple[httpcore.URL, bytes, str, str | None]:
+        """(URL, `Host` header, URL as text, `Authorization` from a user and password in it), as
+        `httpx.Client` makes them from `url` and `query`."""
         if not query and _KEPT(url):  # only the origin needs reading, once per origin
             split = url.find("/", url.index("//") + 2)
             origin, path = (url, "") if split < 0 else (url[:split], url[split:])
@@ -99,11 +101,12 @@ class Direct:
                     self._origins.clear()
                 self._origins[origin] = found
             parsed, host, prefix = found
-            return _core(parsed, path.encode("ascii") or b"/"), host, prefix + path
+            return _core(parsed, path.encode("ascii") or b"/"), host, prefix + path, None
         whole = httpx.URL(url, params=query) if query else httpx.URL(url)  # as httpx.Request makes it
-        if whole.userinfo:  # httpx would send it as basic auth; the clients never build such a URL
-            raise httpx.UnsupportedProtocol("a URL with credentials in its authority")
-        return _core(whole, whole.raw_path), whole.netloc, str(whole)
+        # A user and password in the URL (a base URL given with them) are Basic auth, as httpx.Client sends
+        # them: in place of any `Authorization` of the call's own.
+        auth = basic.header(whole.username, whole.password or "") if whole.userinfo else None
+        return _core(whole, whole.raw_path), whole.netloc, str(whole), auth
 
     def _headers(
         self, host: bytes, headers: dict[str, str], content: bytes | None, method: str
@@ -128,7 +131,9 @@ class Direct:
         content = prepared.content
         if content is not None and type(content) is not bytes:  # the client sends files through httpx
             raise TypeError("a body streamed from files is sent through the httpx.Client")
-        target, host, text = self._url(url, prepared.query)
+        target, host, text, auth = self._url(url, prepared.query)
+        if auth is not None:
+            headers = {**headers, "Authorization": auth}
         request = httpcore.Request(
             prepared.method,
             target,

@@ -25,6 +25,7 @@ from . import aio_send
 from .exchange import Timeouts
 from .request import Prepared
 from .response import RawResponse, media_of
+from .schemes import basic
 
 CertTypes = str | tuple[str, str] | tuple[str, str, str]
 
@@ -195,8 +196,13 @@ class Direct:
         # As httpx encoded it (a signature covers it; aiohttp would re-quote `%2F` to `/`); a base URL
         # given with raw spaces or non-ASCII text is still quoted by yarl.
         target = yarl.URL(url, encoded=url.isascii() and " " not in url)
+        if "@" in url and (target.raw_user is not None or target.raw_password is not None):
+            # A user and password in the URL (a base URL given with them) are Basic auth, as httpx sends
+            # them: in place of any `Authorization` of the call's own.
+            headers = {**headers, "Authorization": basic.header(target.user or "", target.password or "")}
+            target = target.with_user(None)
         try:
-            if self.fast and target.raw_user is None and target.raw_password is None:
+            if self.fast:
                 response = await aio_send.open_response(
                     session,
                     prepared.method,
@@ -205,7 +211,7 @@ class Direct:
                     prepared.content,  # type: ignore[arg-type]  # bytes or None here (client._exchange)
                     self._client_timeout(timeout),
                 )
-            else:  # (a user and password in the URL: the session makes them Basic auth, as httpx does)
+            else:  # aiohttp's internals are not the ones aio_send drives
                 response = await session.request(
                     prepared.method,
                     target,

@@ -13,6 +13,11 @@ if TYPE_CHECKING:
 
 def value(scheme: Scheme, values: list[str]) -> str:
     user, password = values
+    return header(user, password)
+
+
+def header(user: str, password: str) -> str:
+    """The `Authorization` value (UTF-8 before base64, as httpx writes it for a URL's user and password)."""
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
 
 
