@@ -161,3 +161,43 @@ def test_cli_shows_no_secret(
             continue  # the issued token is the answer the caller asked for
         assert secret not in out, f"{secret!r} on stdout"
 
+
+
+@pytest.mark.parametrize("mode", ["sync", "sync-httpx", "async", "async-httpx"])
+@pytest.mark.parametrize("status", [200, 500])
+def test_a_password_in_the_base_url_shows_nowhere(caplog: pytest.LogCaptureFixture, mode: str, status: int) -> None:
+    """`base_url="https://user:password@host"`: the password is sent (as Basic auth) and shown nowhere: not
+    in the client's log or httpx's, not in results, errors or their tracebacks, in no encoded form."""
+    from client_support import Canned, a_read_and_its_answer, canned_server
+
+    p, m, body, headers = a_read_and_its_answer()
+    pkg = package(p.alias)
+    password = "S3cret/pass word"
+    forms = {password, "S3cret%2Fpass%20word", "S3cret/pass%20word"}
+    answer = Canned(status, body if status == 200 else b'{"message": "down"}', headers)
+    options: dict[str, Any] = {"timeout": 2.0, "max_retries": 0, **credentials(p)}
+    if mode.endswith("httpx"):
+        options["transport"] = httpx.HTTPTransport() if mode.startswith("sync") else httpx.AsyncHTTPTransport()
+    with canned_server([answer]) as (url, seen), caplog.at_level(logging.DEBUG):
+        options["base_url"] = url.replace("http://", "http://opi-user:S3cret%2Fpass%20word@")
+        try:
+            if mode.startswith("sync"):
+                with pkg.Client(**options) as client:
+                    result = getattr(client, m.py_name)(**example_kwargs(p, m))
+            else:
+
+                async def run() -> Any:
+                    async with pkg.AsyncClient(**options) as client:
+                        return await getattr(client, m.py_name)(**example_kwargs(p, m))
+
+                result = asyncio.run(run())
+            text = "\n".join([repr(result), str(result), repr(getattr(result, "raw_response", None))])
+        except pkg.OpiError as exc:
+            assert status != 200
+            text = exception_text(exc)
+    assert seen, "the call reached the server"
+    logged = "\n".join(f"{r.name}: {r.getMessage()}" for r in caplog.records)
+    assert "127.0.0.1" in logged, "the log shows the URL, so its scan is not vacuous"
+    for form in forms:
+        assert form not in text, f"{form!r} in what the call showed"
+        assert form not in logged, f"{form!r} in the log"

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from urllib.parse import unquote, urlsplit
 
 MASK = "***"
 # Header names that always carry credentials, whatever the spec calls its inputs.
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "x-apikey"})
+
+
+def url_password(url: str) -> list[str]:
+    """The password a URL carries in its authority (`https://user:password@host`): none, or one secret."""
+    try:
+        password = urlsplit(url).password
+    except ValueError:  # not a URL anything can be sent to; the error comes at sending
+        return []
+    return [unquote(password)] if password else []
 
 
 class Masker:

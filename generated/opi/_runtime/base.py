@@ -40,7 +40,7 @@ from .decoders import REGISTRY as DECODERS
 from .download import DownloadTarget, Sink, misfiled
 from .errors import CredentialsError, LoginRequired, NetworkError, OpiError, ResponseValidationError
 from .exchange import Body, TimeoutTypes
-from .masking import Masker
+from .masking import Masker, url_password
 from .request import Prepared, prepare, shape
 from .response import RawResponse, dig
 from .schemes import REGISTRY as SCHEMES
@@ -101,8 +101,13 @@ class BaseClient:
         self._max_retries = max_retries
         self._retry_delay = retry_delay
         self._credentials = auth.Credentials(credentials)
-        self._masker = Masker(v for k, v in credentials.items() if v and k in spec.secret_inputs)
-        placing.hide_in_httpx_log(placing.url_credentials(spec, credentials))
+        # A password in the base URL (`https://user:password@host`) is a credential too: masked wherever
+        # the client writes a URL (its own log and errors, httpx's log).
+        in_url = url_password(self._base_url)
+        self._masker = Masker(
+            [*(v for k, v in credentials.items() if v and k in spec.secret_inputs), *in_url]
+        )
+        placing.hide_in_httpx_log([*placing.url_credentials(spec, credentials), *in_url])
         given = dict(headers or {})
         replaced = {name.lower() for name in given}  # header names are case-insensitive
         self._headers = {k: v for k, v in spec.headers.items() if k.lower() not in replaced} | given

@@ -51,7 +51,9 @@ class RawResponse:
 
     @property
     def url(self) -> str:
-        return str(self._url)
+        """The URL asked, without a user and password it held (they went as Basic auth, never shown)."""
+        text = str(self._url)
+        return _without_userinfo(text) if "@" in text else text
 
     @property
     def text(self) -> str:
@@ -68,6 +70,13 @@ class RawResponse:
     def __repr__(self) -> str:
         # Bodies can hold tokens (a token endpoint's answer), so they are never part of the repr.
         return f"<RawResponse {self.status_code} {self.method} {self.url}>"
+
+
+def _without_userinfo(url: str) -> str:
+    start = url.find("//") + 2
+    end = min((i for i in (url.find(c, start) for c in "/?#") if i >= 0), default=len(url))
+    at = url.rfind("@", start, end)
+    return url if at < 0 or start < 2 else url[:start] + url[at + 1 :]
 
 
 def media_type(headers: Mapping[str, str]) -> str:
