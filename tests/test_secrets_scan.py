@@ -201,3 +201,19 @@ def test_a_password_in_the_base_url_shows_nowhere(caplog: pytest.LogCaptureFixtu
     for form in forms:
         assert form not in text, f"{form!r} in what the call showed"
         assert form not in logged, f"{form!r} in the log"
+
+
+@pytest.mark.parametrize("extra", [["--debug"], ["--test"]], ids=["debug", "dry-run"])
+def test_the_cli_shows_no_password_of_the_base_url(extra: list[str]) -> None:
+    from client_support import Canned, a_read_and_its_answer, canned_server
+
+    p, m, body, headers = a_read_and_its_answer()
+    args, env = cli_call(p, m, example_kwargs(p, m), credentials(p))
+    with canned_server([Canned(200, body, headers)]) as (url, seen):
+        env[f"OPI_{p.alias.upper()}_BASE_URL"] = url.replace("http://", "http://opi-user:S3cret%2Fpass%20word@")
+        run = opi(*args, *extra, env=env)
+    assert run.code == 0, run.err
+    assert "127.0.0.1" in run.out + run.err, "the output shows the URL, so its scan is not vacuous"
+    assert bool(seen) == (extra == ["--debug"])
+    for form in ("S3cret/pass word", "S3cret%2Fpass%20word", "S3cret/pass%20word"):
+        assert form not in run.out + run.err

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from .cli_help import command_credentials, credential_rule
 from .cli_options import COMMAND_OPTIONS, FLAGS
 from .cli_table import Command, Option, ProviderTable
+from .masking import url_password
 
 
 class UsageError(Exception):
@@ -181,6 +182,8 @@ def parse(table: ProviderTable, command: Command, argv: list[str]) -> Invocation
             raise UsageError(str(exc)) from None
         if timeout <= 0:
             raise UsageError(f"--timeout: expected a positive number of seconds, got {timeout_text!r}")
+    base_url = _single(given, "base-url") or _env(table.base_url_env)
+    secrets += url_password(base_url or "")  # `https://user:password@host`: shown nowhere either
     return Invocation(
         table=table,
         command=command,
@@ -189,7 +192,7 @@ def parse(table: ProviderTable, command: Command, argv: list[str]) -> Invocation
         secrets=tuple(sorted(set(secrets), key=len, reverse=True)),
         environment=environment,
         flag=flag,
-        base_url=_single(given, "base-url") or _env(table.base_url_env),
+        base_url=base_url,
         timeout=timeout,
         debug=_flag(given, "debug"),
         test=_flag(given, "test"),
