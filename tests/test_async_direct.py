@@ -144,3 +144,72 @@ def test_a_url_that_is_not_http_is_unsupported_and_nothing_is_sent(fast: bool) -
 
     with pytest.raises(httpx.UnsupportedProtocol):
         asyncio.run(go())
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "session"])
+def test_a_call_cancelled_while_waiting_leaves_no_answer_for_the_next(fast: bool) -> None:
+    """A pool of one connection: a try cancelled before its (late) answer arrives must not hand that
+    connection back as it is, or the next request on it would read the late answer as its own."""
+    import socket
+    import threading
+
+    from opi._runtime.aio_transport import Direct
+    from opi._runtime.request import Prepared
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(5)
+    paths: list[str] = []
+
+    def serve_one(conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(5)
+            buffer = b""
+            while True:
+                while b"\r\n\r\n" not in buffer:
+                    data = conn.recv(65536)
+                    if not data:
+                        return
+                    buffer += data
+                head, _, buffer = buffer.partition(b"\r\n\r\n")
+                path = head.split(b" ")[1].decode()
+                paths.append(path)
+                if path == "/late":
+                    threading.Event().wait(0.5)
+                body = f'{{"answer": "{path}"}}'.encode()
+                try:
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                                 + str(len(body)).encode() + b"\r\n\r\n" + body)
+                except OSError:
+                    return
+
+    def serve() -> None:
+        for _ in range(3):  # bounded: the cancelled try's connection and at most two more
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=serve_one, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+    async def go() -> bytes:
+        pool = Direct(httpx.Limits(max_connections=1), httpx.create_ssl_context())
+        pool.fast = fast
+        try:
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(
+                    pool.exchange(Prepared("GET", "/late", [], {}, None), url + "/late", {}, 5.0, 1000), 0.1
+                )
+            raw, _ = await pool.exchange(Prepared("GET", "/next", [], {}, None), url + "/next", {}, 5.0, 1000)
+            return raw.content
+        finally:
+            await pool.aclose()
+
+    try:
+        assert asyncio.run(go()) == b'{"answer": "/next"}'
+    finally:
+        listener.close()
+        thread.join(timeout=6)
+    assert paths == ["/late", "/next"]
