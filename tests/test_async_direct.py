@@ -96,6 +96,26 @@ def test_the_installed_aiohttp_takes_the_fast_path_and_another_would_fall_back(
     assert aio_send.usable()
 
 
+def test_an_internal_that_needs_a_parameter_not_given_means_the_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A later aiohttp whose internal needs one more argument: `usable()` sees it before any call."""
+    from aiohttp.client_proto import ResponseHandler
+
+    original = ResponseHandler.set_response_params
+
+    def needing(self: Any, *, timer: Any = None, skip_payload: bool = False, read_timeout: Any = None,
+                a_new_one: int) -> None:
+        raise AssertionError("never called")
+
+    monkeypatch.setattr(ResponseHandler, "set_response_params", needing)
+    aio_send.usable.cache_clear()
+    try:
+        assert not aio_send.usable()
+    finally:
+        monkeypatch.setattr(ResponseHandler, "set_response_params", original)
+        aio_send.usable.cache_clear()
+    assert aio_send.usable()
+
+
 @pytest.mark.parametrize("own", [False, True], ids=["no-header", "own-header"])
 @pytest.mark.parametrize("fast", [True, False], ids=["fast", "session"])
 def test_a_user_and_password_in_the_url_are_sent_as_httpx_sends_them(fast: bool, own: bool) -> None:

@@ -30,31 +30,37 @@ try:
 except ImportError:  # another aiohttp: `usable()` says so, and `Direct` sends through the session
     TimeoutHandle = None  # type: ignore[assignment,misc]
 
-# What open_response passes to each internal it calls (checked by `usable`).
+# Every parameter open_response gives each internal it calls, by name (checked by `usable`).
 _SHAPES = {
-    ("client_reqrep", "ClientRequest", "__init__"): {"headers", "data", "loop", "timer", "session", "traces"},
+    ("client_reqrep", "ClientRequest", "__init__"): {
+        *("method", "url", "headers", "data", "loop", "timer", "session", "traces"),
+    },
     ("connector", "BaseConnector", "connect"): {"req", "traces", "timeout"},
     ("client_proto", "ResponseHandler", "set_response_params"): {"timer", "skip_payload", "read_timeout"},
     ("helpers", "TimeoutHandle", "__init__"): {"loop", "timeout", "ceil_threshold"},
+    ("client_reqrep", "ClientRequest", "send"): {"conn"},
+    ("client_reqrep", "ClientResponse", "start"): {"connection"},
 }
+_ANY = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 
 
 @functools.cache
 def usable() -> bool:
-    """Whether the installed aiohttp's internals take what `open_response` gives them."""
+    """Whether the installed aiohttp's internals take what `open_response` gives them: each one accepts
+    every parameter given, and needs none that is not."""
     import importlib
 
     try:
-        for (module, cls, method), names in _SHAPES.items():
+        for (module, cls, method), given in _SHAPES.items():
             owner = getattr(importlib.import_module(f"aiohttp.{module}"), cls)
-            if not names <= inspect.signature(getattr(owner, method)).parameters.keys():
+            parameters = dict(inspect.signature(getattr(owner, method)).parameters)
+            parameters.pop("self", None)
+            needed = {n for n, p in parameters.items() if p.default is p.empty and p.kind not in _ANY}
+            if not needed <= given <= parameters.keys():
                 return False
-        return all(
-            callable(getattr(owner, name, None))
-            for owner, name in ((ClientRequest, "send"), (ClientResponse, "start"))
-        )
     except (ImportError, AttributeError, TypeError, ValueError):
         return False
+    return True
 
 
 async def open_response(
