@@ -389,3 +389,61 @@ def test_keyring_is_used_when_it_has_a_backend(generated: Generated, monkeypatch
         assert isinstance(token_store.store(), token_store.FileStore)
     finally:
         keyring.set_keyring(before)
+
+
+def _refresh_failing_once(mode: str, failure: type[httpx.TransportError]) -> Any:
+    """An httpx transport whose first refresh request fails with `failure` before it leaves."""
+
+    def failing(request: httpx.Request) -> None:
+        if b"grant_type=refresh_token" in request.content:
+            transport.refreshes += 1
+            if transport.refreshes == 1:
+                raise failure("the refresh failed", request=request)
+
+    class Sync(httpx.HTTPTransport):
+        refreshes = 0
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            failing(request)
+            return super().handle_request(request)
+
+    class Async(httpx.AsyncHTTPTransport):
+        refreshes = 0
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            failing(request)
+            return await super().handle_async_request(request)
+
+    transport: Any = Sync() if mode == "sync" else Async()
+    return transport
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("failure", [httpx.ConnectError, httpx.ReadError], ids=["never-left", "maybe-received"])
+def test_a_refresh_is_sent_again_only_when_it_never_left(
+    generated: Generated, server: MockServer, mode: str, failure: type[httpx.TransportError]
+) -> None:
+    """A refresh token may be spent on its first use (rotation), so a refresh that may have reached the
+    token URL is not sent again; one that could not connect is, within the client's retries."""
+    transport = _refresh_failing_once(mode, failure)
+    kwargs = keywords("browser", seeded(server, "browser")) | {
+        "base_url": server.url, "max_retries": 2, "retry_delay": 0.001, "transport": transport}
+
+    async def run_async() -> Any:
+        async with generated.pkg.AsyncClient(**kwargs) as client:
+            return await client.get_note(note_id=7)
+
+    def run() -> Any:
+        if mode == "sync":
+            with generated.pkg.Client(**kwargs) as client:
+                return client.get_note(note_id=7)
+        return asyncio.run(run_async())
+
+    if failure is httpx.ConnectError:
+        run()
+        assert (transport.refreshes, refresh_requests(server)) == (2, 1)
+    else:
+        with pytest.raises(generated.pkg.NetworkError, match="no answer from the token URL"):
+            run()
+        assert (transport.refreshes, refresh_requests(server)) == (1, 0)
+    assert not [r for r in server.requests if r.route and r.status != 200]

@@ -38,7 +38,7 @@ from . import (
 from .accept import answering
 from .decoders import REGISTRY as DECODERS
 from .download import DownloadTarget, Sink, misfiled
-from .errors import CredentialsError, LoginRequired, NetworkError, OpiError, ResponseValidationError
+from .errors import CredentialsError, LoginRequired, OpiError, ResponseValidationError
 from .exchange import Body, TimeoutTypes
 from .masking import Masker, url_password
 from .request import Prepared, prepare, shape
@@ -210,7 +210,7 @@ class BaseClient:
                         raise error from exc
                 elif action is retry.Action.RAISE:
                     raise error from exc
-                yield from self._pause(op, failure.value, attempt, None)
+                yield from self._pause(op.name, failure.value, attempt, None)
                 attempt += 1
                 resent = True
                 continue
@@ -243,7 +243,7 @@ class BaseClient:
                     raise api_error
             elif action is retry.Action.RAISE:
                 raise api_error
-            yield from self._pause(op, f"HTTP {status}", attempt, api_error.retry_after)
+            yield from self._pause(op.name, f"HTTP {status}", attempt, api_error.retry_after)
             attempt += 1
             resent = True
 
@@ -251,10 +251,10 @@ class BaseClient:
         """A request's headers before tokens and signatures: the client's, the call's, the credentials'."""
         return {**self._headers, **prepared.headers, **plan.headers}
 
-    def _pause(self, op: Operation[Any], why: str, attempt: int, wait: float | None) -> Steps[None]:
+    def _pause(self, name: str, why: str, attempt: int, wait: float | None) -> Steps[None]:
         delay = wait if wait is not None else retry.backoff(attempt, self._retry_delay)
         logger.info(
-            "%s: %s; retrying in %.2f s (retry %d of %d)", op.name, why, delay, attempt + 1, self._max_retries
+            "%s: %s; retrying in %.2f s (retry %d of %d)", name, why, delay, attempt + 1, self._max_retries
         )
         yield SLEEP, delay
 
@@ -337,11 +337,17 @@ class BaseClient:
             extra = self._plan(token_op).headers
         what = f"{scheme.name}: refresh"
         prepared = oauth_refresh.request(scheme, state.refresh or "", client_id, secret, url)
-        try:
-            raw, _ = yield SEND, prepared, url, {**self._headers, **extra, **prepared.headers}, self._timeout
-        except httpx.TransportError as exc:
-            detail = self._masker.mask(str(exc) or type(exc).__name__)
-            raise NetworkError(f"{what}: no answer from the token URL: {detail}", operation=what) from exc
+        headers, attempt = {**self._headers, **extra, **prepared.headers}, 0
+        while True:  # sent again only when it never left: a refresh token may be spent on its first use
+            try:
+                raw, _ = yield SEND, prepared, url, headers, self._timeout
+                break
+            except httpx.TransportError as exc:
+                if retry.classify(exc) is not retry.Failure.NOT_SENT or attempt >= self._max_retries:
+                    detail = self._masker.mask(str(exc) or type(exc).__name__)
+                    raise oauth_refresh.unanswered(what, detail) from exc
+                yield from self._pause(what, retry.Failure.NOT_SENT.value, attempt, None)
+                attempt += 1
         if raw.status_code >= 300:
             refused = oauth_refresh.refused(self._spec.alias, what, raw)
             if refused is None:

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from .auth import token_lifetime
-from .errors import LoginRequired, ResponseValidationError
+from .errors import LoginRequired, NetworkError, ResponseValidationError
 from .request import Prepared
 from .response import RawResponse, dig
 from .spec import Scheme
@@ -58,6 +58,11 @@ def _data(raw: RawResponse) -> Any:
         return raw.json()
     except ValueError:
         return None
+
+
+def unanswered(operation: str, detail: str) -> NetworkError:
+    """The refresh request got no answer (retried first only when it never left: see BaseClient)."""
+    return NetworkError(f"{operation}: no answer from the token URL: {detail}", operation=operation)
 
 
 def refused(alias: str, operation: str, raw: RawResponse) -> LoginRequired | None:
