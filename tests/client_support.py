@@ -6,10 +6,11 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -177,6 +178,53 @@ def canned_server(
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@contextmanager
+def head_server(answer: Callable[[bytes], bytes | None], connections: int) -> Iterator[tuple[str, list[bytes]]]:
+    """A loopback server reading requests on kept-alive connections (bodies are not read): for each request
+    head, `answer(head)` gives the bytes to send back, or None to close the connection without answering
+    (it may also wait first). At most `connections` connections are accepted. Yields its URL and the heads
+    it read."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(5)
+    seen: list[bytes] = []
+
+    def serve_one(conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(5)
+            buffer = b""
+            while True:
+                while b"\r\n\r\n" not in buffer:
+                    data = conn.recv(65536)
+                    if not data:
+                        return
+                    buffer += data
+                head, _, buffer = buffer.partition(b"\r\n\r\n")
+                seen.append(head)
+                reply = answer(head)
+                if reply is None:
+                    return
+                try:
+                    conn.sendall(reply)
+                except OSError:
+                    return
+
+    def serve() -> None:
+        for _ in range(connections):  # bounded
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=serve_one, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", seen
+    finally:
+        listener.close()
+        thread.join(timeout=6)
 
 
 def _a_json_read() -> tuple[Provider, Method]:

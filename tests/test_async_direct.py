@@ -13,7 +13,15 @@ from typing import Any
 
 import httpx
 import pytest
-from client_support import Canned, a_read_and_its_answer, canned_server, credentials, example_kwargs, package
+from client_support import (
+    Canned,
+    a_read_and_its_answer,
+    canned_server,
+    credentials,
+    example_kwargs,
+    head_server,
+    package,
+)
 from opi._runtime import aio_send
 from provider_support import providers
 
@@ -170,51 +178,20 @@ def test_a_url_that_is_not_http_is_unsupported_and_nothing_is_sent(fast: bool) -
 def test_a_call_cancelled_while_waiting_leaves_no_answer_for_the_next(fast: bool) -> None:
     """A pool of one connection: a try cancelled before its (late) answer arrives must not hand that
     connection back as it is, or the next request on it would read the late answer as its own."""
-    import socket
     import threading
 
     from opi._runtime.aio_transport import Direct
     from opi._runtime.request import Prepared
 
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(5)
-    paths: list[str] = []
+    def answer(head: bytes) -> bytes:
+        path = head.split(b" ")[1].decode()
+        if path == "/late":
+            threading.Event().wait(0.5)
+        body = f'{{"answer": "{path}"}}'.encode()
+        return (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                + str(len(body)).encode() + b"\r\n\r\n" + body)
 
-    def serve_one(conn: socket.socket) -> None:
-        with conn:
-            conn.settimeout(5)
-            buffer = b""
-            while True:
-                while b"\r\n\r\n" not in buffer:
-                    data = conn.recv(65536)
-                    if not data:
-                        return
-                    buffer += data
-                head, _, buffer = buffer.partition(b"\r\n\r\n")
-                path = head.split(b" ")[1].decode()
-                paths.append(path)
-                if path == "/late":
-                    threading.Event().wait(0.5)
-                body = f'{{"answer": "{path}"}}'.encode()
-                try:
-                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                                 + str(len(body)).encode() + b"\r\n\r\n" + body)
-                except OSError:
-                    return
-
-    def serve() -> None:
-        for _ in range(3):  # bounded: the cancelled try's connection and at most two more
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=serve_one, args=(conn,), daemon=True).start()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-
-    async def go() -> bytes:
+    async def go(url: str) -> bytes:
         pool = Direct(httpx.Limits(max_connections=1), httpx.create_ssl_context())
         pool.fast = fast
         try:
@@ -227,9 +204,7 @@ def test_a_call_cancelled_while_waiting_leaves_no_answer_for_the_next(fast: bool
         finally:
             await pool.aclose()
 
-    try:
-        assert asyncio.run(go()) == b'{"answer": "/next"}'
-    finally:
-        listener.close()
-        thread.join(timeout=6)
-    assert paths == ["/late", "/next"]
+    # Bounded: the cancelled try's connection and at most two more.
+    with head_server(answer, 3) as (url, heads):
+        assert asyncio.run(go(url)) == b'{"answer": "/next"}'
+    assert [head.split(b" ")[1] for head in heads] == [b"/late", b"/next"]

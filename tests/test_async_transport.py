@@ -10,12 +10,11 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import httpx
 import pytest
-from client_support import ROOT, credentials, package
+from client_support import ROOT, credentials, head_server, package
 from provider_support import providers
 
 GENERATED = ROOT / "generated"
@@ -23,47 +22,13 @@ ANY = providers()[0]  # any provider: what is tested here is the runtime
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
 
 
-@contextmanager
-def raw_server(script: list[str]) -> Iterator[tuple[str, list[bytes]]]:
+def raw_server(script: list[str]) -> AbstractContextManager[tuple[str, list[bytes]]]:
     """A loopback server on one kept-alive connection per client connection: for each request it reads,
     it does the next step of `script` ("answer": 200 with `{}`; "drop": close without answering).
     Yields its URL and the request heads it read."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(5)
-    seen: list[bytes] = []
     steps = iter(script)
-
-    def serve_one(conn: socket.socket) -> None:
-        with conn:
-            conn.settimeout(5)
-            buffer = b""
-            while True:
-                while b"\r\n\r\n" not in buffer:
-                    data = conn.recv(65536)
-                    if not data:
-                        return
-                    buffer += data
-                head, _, buffer = buffer.partition(b"\r\n\r\n")
-                seen.append(head)
-                if next(steps, "drop") == "drop":
-                    return
-                conn.sendall(OK)
-
-    def serve() -> None:
-        for _ in range(len(script) + 2):  # bounded: at most one connection per step, plus re-sends
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=serve_one, args=(conn,), daemon=True).start()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}", seen
-    finally:
-        listener.close()
-        thread.join(timeout=6)
+    # At most one connection per step, plus re-sends.
+    return head_server(lambda head: OK if next(steps, "drop") == "answer" else None, len(script) + 2)
 
 
 def _own_pool() -> httpx.AsyncClient:

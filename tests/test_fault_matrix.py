@@ -381,64 +381,34 @@ def test_a_call_cancelled_before_its_answer_leaves_that_answer_to_no_other_call(
     """The first request is answered late (a 500), after its call was cancelled; the next call on the same
     client must get its own answer (a 200), not the late one off a connection handed back as it was."""
     import asyncio
-    import socket
     import threading
 
-    from client_support import a_read_and_its_answer
+    from client_support import a_read_and_its_answer, head_server
 
     p, m, body, headers = a_read_and_its_answer()
     pkg = package(p.alias)
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(5)
-    seen: list[bytes] = []
+    answered_: list[bytes] = []
 
-    def serve_one(conn: socket.socket) -> None:
-        with conn:
-            conn.settimeout(5)
-            buffer = b""
-            while True:
-                while b"\r\n\r\n" not in buffer:
-                    data = conn.recv(65536)
-                    if not data:
-                        return
-                    buffer += data
-                head, _, buffer = buffer.partition(b"\r\n\r\n")
-                seen.append(head.split(b"\r\n")[0])
-                first = len(seen) == 1
-                if first:
-                    threading.Event().wait(0.5)
-                status, content = (b"500 Internal Server Error", b'{"message": "late"}') if first else (b"200 OK", body)
-                lines = [b"HTTP/1.1 " + status, *(f"{k}: {v}".encode() for k, v in headers.items()),
-                         b"Content-Length: " + str(len(content)).encode()]
-                try:
-                    conn.sendall(b"\r\n".join(lines) + b"\r\n\r\n" + content)
-                except OSError:
-                    return
+    def answer(head: bytes) -> bytes:
+        answered_.append(head)
+        first = len(answered_) == 1
+        if first:
+            threading.Event().wait(0.5)
+        status, content = (b"500 Internal Server Error", b'{"message": "late"}') if first else (b"200 OK", body)
+        lines = [b"HTTP/1.1 " + status, *(f"{k}: {v}".encode() for k, v in headers.items()),
+                 b"Content-Length: " + str(len(content)).encode()]
+        return b"\r\n".join(lines) + b"\r\n\r\n" + content
 
-    def serve() -> None:
-        for _ in range(3):  # bounded: the cancelled call's connection and at most two more
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=serve_one, args=(conn,), daemon=True).start()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    client = make_client(pkg, mode, base_url=f"http://127.0.0.1:{listener.getsockname()[1]}", timeout=5.0,
-                         max_retries=0, **credentials(p))
-
-    async def go() -> Any:
+    async def go(url: str) -> Any:
+        client = make_client(pkg, mode, base_url=url, timeout=5.0, max_retries=0, **credentials(p))
         async with client:
             call = getattr(client, m.py_name)
             with pytest.raises(TimeoutError):
                 await asyncio.wait_for(call(**example_kwargs(p, m)), 0.1)
             return await call(**example_kwargs(p, m))
 
-    try:
-        result = asyncio.run(go())
-    finally:
-        listener.close()
-        thread.join(timeout=6)
+    # Bounded: the cancelled call's connection and at most two more.
+    with head_server(answer, 3) as (url, seen):
+        result = asyncio.run(go(url))
     assert type(result).__name__ == m.success.model
     assert len(seen) == 2
