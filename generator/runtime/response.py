@@ -73,10 +73,12 @@ class RawResponse:
 
 
 def _without_userinfo(url: str) -> str:
-    start = url.find("//") + 2
+    start = url.find("//") + 2  # the authority: from after `//` to the first `/`, `?` or `#`
+    if start < 2:
+        return url
     end = min((i for i in (url.find(c, start) for c in "/?#") if i >= 0), default=len(url))
     at = url.rfind("@", start, end)
-    return url if at < 0 or start < 2 else url[:start] + url[at + 1 :]
+    return url if at < 0 else url[:start] + url[at + 1 :]
 
 
 def media_type(headers: Mapping[str, str]) -> str:
